@@ -1,0 +1,1 @@
+/* fingerprint.c - placeholder until written */

@@ -1,0 +1,1 @@
+/* inspect.c - placeholder until written */

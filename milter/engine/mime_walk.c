@@ -1,0 +1,1 @@
+/* mime_walk.c - placeholder until written */

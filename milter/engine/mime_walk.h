@@ -1,0 +1,88 @@
+/*
+ * mime_walk.h - parse a raw message with GMime and turn every scannable
+ * place into a "unit": UTF-8 text to scan plus what is needed to put a
+ * redacted version back (where the encoded bytes sit in the raw message,
+ * the transfer encoding, the charset, and for HTML an offset map).
+ *
+ * The raw message is parsed with persist-stream on, so each leaf part's
+ * content is a substream of the raw bytes: [raw_start, raw_end) is exact.
+ * Nested message/rfc822 parts are walked (their offsets stay absolute).
+ * Part paths are IMAP-style: "1", "1.2", "2.1.1"; the Subject is "subject".
+ *
+ * Bounds (depth, part count, decoded bytes) are checked during the walk;
+ * when one is exceeded the walk stops and reports which one in limit_hit.
+ */
+#ifndef SECM_MIME_WALK_H
+#define SECM_MIME_WALK_H
+
+#include <stddef.h>
+#include "error.h"
+
+typedef enum secm_unit_kind {
+	SECM_UNIT_BODY = 0,	/* content of a leaf MIME part */
+	SECM_UNIT_SUBJECT = 1	/* the decoded top-level Subject header */
+} secm_unit_kind;
+
+typedef enum secm_limit_kind {
+	SECM_LIMIT_NONE = 0,
+	SECM_LIMIT_DEPTH,	/* MIME nesting deeper than max_depth */
+	SECM_LIMIT_PARTS,	/* more than max_parts parts */
+	SECM_LIMIT_DECODED	/* more than max_decoded decoded bytes in total */
+} secm_limit_kind;
+
+typedef struct secm_walk_limits {
+	unsigned int max_depth;	/* e.g. 20 */
+	unsigned int max_parts;	/* e.g. 500 */
+	size_t max_decoded;	/* e.g. 64 MiB */
+} secm_walk_limits;
+
+typedef enum secm_cte {
+	SECM_CTE_7BIT = 0,	/* also 8bit, binary, unknown: identity */
+	SECM_CTE_BASE64,
+	SECM_CTE_QP,
+	SECM_CTE_UUENCODE
+} secm_cte;
+
+typedef struct secm_unit {
+	secm_unit_kind kind;
+	char path[64];		/* "1.2", "subject" */
+	char content_type[96];	/* "text/plain"; "" for the subject */
+	char filename[128];	/* attachment file name, "" if none */
+	char charset[48];	/* declared charset used to decode, "" = us-ascii/utf-8 */
+	secm_cte cte;		/* transfer encoding of the part */
+	int crlf;		/* 1 when the raw content uses CRLF line ends */
+	int is_html;		/* text was rendered from HTML */
+	size_t raw_start;	/* encoded content (body) or whole header field */
+	size_t raw_end;		/*   (name through final line end) in the raw message */
+	char *source;		/* decoded UTF-8 content before HTML rendering */
+	size_t source_len;
+	char *text;		/* UTF-8 text that is scanned (== source unless HTML) */
+	size_t text_len;
+	size_t *map;		/* NULL, or text_len+1 entries: text offset -> source offset */
+} secm_unit;
+
+typedef struct secm_walk {
+	secm_unit *units;
+	size_t n;
+	size_t cap;
+	size_t body_start;	/* offset of the first body byte in raw (after the blank line) */
+	unsigned int parts;	/* MIME parts seen */
+	unsigned int unscannable; /* leaves not scanned (binary attachments etc.) */
+	secm_limit_kind limit_hit; /* first bound exceeded, or SECM_LIMIT_NONE */
+	char limit_path[64];	/* part where it was hit */
+} secm_walk;
+
+/* secm_mime_init - call g_mime_init once, before threads start */
+void secm_mime_init(void);
+
+/* secm_mime_walk - fill w (zeroed by the caller) from raw[0..len).
+ * Returns 0 (check w->limit_hit), SECM_ENOMEM, or SECM_EPARSE only when the
+ * input cannot be read as a message at all. raw must outlive nothing: units
+ * own copies of their text. */
+int secm_mime_walk(const unsigned char *raw, size_t len,
+		   const secm_walk_limits *lim, secm_walk *w, secm_error *err);
+
+/* secm_walk_free - free units (wiping text); w itself is caller's */
+void secm_walk_free(secm_walk *w);
+
+#endif

@@ -1,0 +1,1 @@
+/* quarantine.c - placeholder until written */

@@ -1,0 +1,1 @@
+/* redact.c - placeholder until written */

@@ -1,0 +1,40 @@
+/*
+ * redact.h - rebuild a message with secrets replaced by [REDACTED:<rule-id>].
+ *
+ * Works by byte range: each touched unit's source text gets its ranges
+ * replaced (HTML units via the offset map), is converted back to the part's
+ * charset, re-encoded with the part's transfer encoding and line ends, and
+ * spliced over [raw_start, raw_end).  Every other byte is copied unchanged.
+ * A redacted Subject is re-encoded as RFC 2047 (UTF-8) where needed.
+ */
+#ifndef SECM_REDACT_H
+#define SECM_REDACT_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "error.h"
+#include "mime_walk.h"
+
+typedef struct secm_span {
+	size_t unit;		/* index into walk->units */
+	size_t start, end;	/* range in units[unit].text */
+	const char *rule_id;	/* for the placeholder text */
+} secm_span;
+
+typedef struct secm_redaction {
+	secm_buf message;	/* whole new message (headers + body) */
+	secm_buf body;		/* new body only (bytes after the blank line) */
+	int body_changed;	/* body differs from the original */
+	char *subject;		/* new Subject value (folded, leading space kept) for
+				   smfi_chgheader, or NULL when unchanged */
+} secm_redaction;
+
+/* secm_redact - spans may be in any order and overlap (merged per unit). */
+int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
+		const secm_span *spans, size_t nspans, secm_redaction *out,
+		secm_error *err);
+
+/* secm_redaction_free - NULL is fine */
+void secm_redaction_free(secm_redaction *r);
+
+#endif

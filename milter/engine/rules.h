@@ -1,0 +1,69 @@
+/*
+ * rules.h - the rule set: pattern files read with libyaml, regexes
+ * compiled with PCRE2 (JIT when available), keywords for the prefilter,
+ * validators, and the examples every rule carries.
+ *
+ * A secm_ruleset is immutable once loaded and is shared read-only by all
+ * threads (compiled pcre2_code is thread-safe; match data is per call).
+ * Pattern file format: secret-milter-patterns(5).
+ */
+#ifndef SECM_RULES_H
+#define SECM_RULES_H
+
+#include <stddef.h>
+#include "error.h"
+
+typedef enum secm_severity {
+	SECM_SEV_LOW = 0,
+	SECM_SEV_MEDIUM = 1,
+	SECM_SEV_HIGH = 2,
+	SECM_SEV_CRITICAL = 3
+} secm_severity;
+#define SECM_SEV_COUNT 4
+
+/* validators a rule may ask for (bit flags plus parameters in the rule) */
+enum {
+	SECM_VAL_ENTROPY = 1 << 0,	/* Shannon entropy >= min_entropy */
+	SECM_VAL_PLACEHOLDER = 1 << 1,	/* reject ${VAR}, <your-key>, xxxx, changeme... */
+	SECM_VAL_CRC32_BASE62 = 1 << 2	/* GitHub/npm: last 6 chars = base62(crc32(body)) */
+};
+
+typedef struct secm_rule secm_rule;	/* opaque */
+typedef struct secm_ruleset secm_ruleset;	/* opaque */
+
+typedef struct secm_rule_limits {
+	unsigned int match_limit;	/* pcre2_set_match_limit (default 100000) */
+	unsigned int depth_limit;	/* pcre2_set_depth_limit (default 10000) */
+} secm_rule_limits;
+
+/* secm_ruleset_load_dir - load every *.yml file of dir (sorted by name).
+ * Fails on the first bad file/rule with file, line, rule id and PCRE2
+ * offset in err.  Duplicate rule ids are errors. */
+int secm_ruleset_load_dir(const char *dir, const secm_rule_limits *lim,
+			  secm_ruleset **out, secm_error *err);
+/* secm_ruleset_load_file - load one pattern file */
+int secm_ruleset_load_file(const char *path, const secm_rule_limits *lim,
+			   secm_ruleset **out, secm_error *err);
+/* secm_ruleset_free - NULL is fine */
+void secm_ruleset_free(secm_ruleset *rs);
+
+size_t secm_ruleset_count(const secm_ruleset *rs);
+const secm_rule *secm_ruleset_get(const secm_ruleset *rs, size_t i);
+const secm_rule_limits *secm_ruleset_limits(const secm_ruleset *rs);
+
+const char *secm_rule_id(const secm_rule *r);
+const char *secm_rule_description(const secm_rule *r);
+secm_severity secm_rule_severity(const secm_rule *r);
+const char *secm_rule_file(const secm_rule *r);
+unsigned long secm_rule_line(const secm_rule *r);
+size_t secm_rule_example_count(const secm_rule *r);
+const char *secm_rule_example(const secm_rule *r, size_t i);
+size_t secm_rule_negative_count(const secm_rule *r);
+const char *secm_rule_negative(const secm_rule *r, size_t i);
+
+/* secm_severity_name - "critical", "high", "medium", "low" */
+const char *secm_severity_name(secm_severity s);
+/* secm_severity_parse - 0 and *out set, or -1 for an unknown word */
+int secm_severity_parse(const char *word, secm_severity *out);
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * scan.h - find secrets in one UTF-8 text with a rule set.
+ *
+ * Keywords prefilter the rules (case-insensitive literal search); only rules
+ * whose keywords occur (or that have none) run their PCRE2 regex, with the
+ * rule set's match and depth limits.  Each match's named group "secret"
+ * gives the reported range; validators then accept or drop it.  Safe to call
+ * from many threads on one rule set.
+ */
+#ifndef SECM_SCAN_H
+#define SECM_SCAN_H
+
+#include <stddef.h>
+#include "error.h"
+#include "rules.h"
+
+typedef struct secm_match {
+	size_t rule;		/* index into the rule set */
+	size_t start;		/* byte offset of the secret in the text */
+	size_t end;		/* one past its last byte */
+} secm_match;
+
+typedef struct secm_matches {
+	secm_match *v;
+	size_t n;
+	size_t cap;
+} secm_matches;
+
+/* secm_scan_text - append matches in text[0..len) to out (sorted by start,
+ * overlapping matches of one rule removed).  Returns 0, SECM_ENOMEM, or
+ * SECM_EMATCH when a PCRE2 limit was hit (the text is then unscanned and the
+ * caller applies the failure action). */
+int secm_scan_text(const secm_ruleset *rs, const char *text, size_t len,
+		   secm_matches *out, secm_error *err);
+
+/* secm_rule_matches - 1 if rule r finds something in text, else 0; used by
+ * --test-rules and the unit tests */
+int secm_rule_matches(const secm_ruleset *rs, size_t rule, const char *text,
+		      size_t len);
+
+/* secm_matches_free - free the vector (NULL is fine) */
+void secm_matches_free(secm_matches *m);
+
+#endif

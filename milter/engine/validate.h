@@ -1,0 +1,23 @@
+/*
+ * validate.h - offline validators applied to a candidate secret.
+ * Pure functions on bytes; no allocation.
+ */
+#ifndef SECM_VALIDATE_H
+#define SECM_VALIDATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* secm_shannon_entropy - bits per byte of s[0..len) */
+double secm_shannon_entropy(const char *s, size_t len);
+/* secm_is_placeholder - 1 when s looks like a template or dummy value:
+ * ${VAR}, {{ x }}, <your-key>, %s, xxxx, ****, changeme, REDACTED, example... */
+int secm_is_placeholder(const char *s, size_t len);
+/* secm_crc32 - IEEE CRC-32 (as zlib) */
+uint32_t secm_crc32(const void *p, size_t len);
+/* secm_check_crc32_base62 - 1 when the last 6 chars of token are the
+ * zero-padded base62 of crc32 of the part after the prefix "xxx_" and before
+ * those 6 chars (GitHub ghp_/gho_/ghu_/ghs_/ghr_ and npm_ tokens) */
+int secm_check_crc32_base62(const char *token, size_t len);
+
+#endif

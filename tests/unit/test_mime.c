@@ -1,0 +1,3 @@
+/* placeholder: skipped */
+int main(void);
+int main(void) { return 77; }
