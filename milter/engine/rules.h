@@ -36,12 +36,16 @@ typedef struct secm_rule_limits {
 	unsigned int depth_limit;	/* pcre2_set_depth_limit (default 10000) */
 } secm_rule_limits;
 
-/* secm_ruleset_load_dir - load every *.yml file of dir (sorted by name).
- * Fails on the first bad file/rule with file, line, rule id and PCRE2
- * offset in err.  Duplicate rule ids are errors. */
+/* secm_ruleset_load_dir - load every *.yml file of dir (sorted by name;
+ * hidden files and other names are ignored).  Fails on the first bad
+ * file/rule with file, line, rule id and PCRE2 offset in err: err->key is
+ * "rule ID" ("rule #N" before the id is known), err->offset the PCRE2
+ * error offset for regex errors.  Duplicate rule ids are errors, and so is
+ * a directory without any rule ("no rules").  lim NULL, or a 0 field,
+ * means the defaults (100000, 10000).  *out is NULL on failure. */
 int secm_ruleset_load_dir(const char *dir, const secm_rule_limits *lim,
 			  secm_ruleset **out, secm_error *err);
-/* secm_ruleset_load_file - load one pattern file */
+/* secm_ruleset_load_file - load one pattern file (zero rules is an error) */
 int secm_ruleset_load_file(const char *path, const secm_rule_limits *lim,
 			   secm_ruleset **out, secm_error *err);
 /* secm_ruleset_free - NULL is fine */
@@ -56,6 +60,21 @@ const char *secm_rule_description(const secm_rule *r);
 secm_severity secm_rule_severity(const secm_rule *r);
 const char *secm_rule_file(const secm_rule *r);
 unsigned long secm_rule_line(const secm_rule *r);
+/* secm_rule_regex - the regex source text */
+const char *secm_rule_regex(const secm_rule *r);
+/* secm_rule_validators - SECM_VAL_* bits */
+unsigned int secm_rule_validators(const secm_rule *r);
+/* secm_rule_min_entropy - threshold when SECM_VAL_ENTROPY is set */
+double secm_rule_min_entropy(const secm_rule *r);
+/* secm_rule_jit - 1 when the regex runs JIT-compiled */
+int secm_rule_jit(const secm_rule *r);
+/* keywords, ASCII-lowercased (for a multi-pattern prefilter) */
+size_t secm_rule_keyword_count(const secm_rule *r);
+const char *secm_rule_keyword(const secm_rule *r, size_t i);
+size_t secm_rule_keyword_len(const secm_rule *r, size_t i);
+/* reference URLs */
+size_t secm_rule_reference_count(const secm_rule *r);
+const char *secm_rule_reference(const secm_rule *r, size_t i);
 size_t secm_rule_example_count(const secm_rule *r);
 const char *secm_rule_example(const secm_rule *r, size_t i);
 size_t secm_rule_negative_count(const secm_rule *r);

@@ -33,10 +33,19 @@ typedef struct secm_matches {
 int secm_scan_text(const secm_ruleset *rs, const char *text, size_t len,
 		   secm_matches *out, secm_error *err);
 
-/* secm_rule_matches - 1 if rule r finds something in text, else 0; used by
- * --test-rules and the unit tests */
+/* secm_rule_matches - 1 if rule r (keywords, regex, validators) finds
+ * something in text, 0 if not, a negative SECM_E* code when matching failed
+ * (a PCRE2 limit, no memory, bad rule index); used by --test-rules and the
+ * unit tests */
 int secm_rule_matches(const secm_ruleset *rs, size_t rule, const char *text,
 		      size_t len);
+
+/* secm_ruleset_check_examples - 0 when every example of the rule matches
+ * and no negative example does; else -1 with why (may be NULL) naming the
+ * rule, the 1-based example index and quoting that example (examples are
+ * fake test data, so quoting them is fine) */
+int secm_ruleset_check_examples(const secm_ruleset *rs, size_t rule,
+				char *why, size_t whylen);
 
 /* secm_matches_free - free the vector (NULL is fine) */
 void secm_matches_free(secm_matches *m);

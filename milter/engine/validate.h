@@ -10,8 +10,15 @@
 
 /* secm_shannon_entropy - bits per byte of s[0..len) */
 double secm_shannon_entropy(const char *s, size_t len);
-/* secm_is_placeholder - 1 when s looks like a template or dummy value:
- * ${VAR}, {{ x }}, <your-key>, %s, xxxx, ****, changeme, REDACTED, example... */
+/* secm_is_placeholder - 1 when s looks like a template or dummy value
+ * rather than a secret: template syntax (${VAR}, $VAR, %(x)s, %s, {{ x }},
+ * {x}, <your-key>, %VAR%, @VAR@), masking (xxxx, ****, ...., XXX-XXX),
+ * dummy words anywhere (changeme, REDACTED, example, dummy, sample,
+ * placeholder, your_..._here, test123), a whole value that is only a word
+ * (password, secret, null, none, true, false...), one repeated character,
+ * a counting run (123456, abcdef) or code reading it from elsewhere
+ * (os.environ, getenv, process.env).  Quotes and blanks around s are
+ * ignored.  ASCII case folding only; no allocation. */
 int secm_is_placeholder(const char *s, size_t len);
 /* secm_crc32 - IEEE CRC-32 (as zlib) */
 uint32_t secm_crc32(const void *p, size_t len);

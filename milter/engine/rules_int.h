@@ -1,0 +1,76 @@
+/*
+ * rules_int.h - the layout of a rule and a rule set, shared by the loader
+ * (rules.c), the YAML reader (rules_yaml.c) and the scanner (scan.c).
+ * Nothing outside those three files includes this header.
+ *
+ * Ownership: a secm_ruleset owns its rules array; each rule owns every
+ * string and the compiled pcre2_code it points to.  After loading nothing
+ * is written again, so a rule set may be read by many threads at once.
+ */
+#ifndef SECM_RULES_INT_H
+#define SECM_RULES_INT_H
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "rules.h"
+
+/* a list of NUL-terminated strings (keywords, examples, references) */
+typedef struct secm_strlist {
+	char **v;
+	size_t *len;		/* byte length of each string */
+	size_t n;
+} secm_strlist;
+
+struct secm_rule {
+	char *id;
+	char *description;
+	secm_severity severity;
+	secm_strlist keywords;	/* ASCII-lowercased */
+	char *regex;
+	uint32_t options;	/* PCRE2_CASELESS etc. from `options:` */
+	unsigned int validators;	/* SECM_VAL_* bits */
+	double min_entropy;
+	secm_strlist references;
+	secm_strlist examples;
+	secm_strlist negatives;
+	char *file;		/* pattern file, as the loader was given it */
+	unsigned long line;	/* 1-based line of the rule's mapping */
+	unsigned long regex_line;	/* 1-based line of the regex value */
+	pcre2_code *code;
+	uint32_t secret_group;	/* number of the named group "secret" */
+	int jit;		/* 1 when pcre2_jit_compile succeeded */
+};
+
+struct secm_ruleset {
+	secm_rule *v;
+	size_t n;
+	size_t cap;
+	secm_rule_limits lim;
+};
+
+/* secm_strlist_add - append a copy of s[0..len) */
+int secm_strlist_add(secm_strlist *l, const char *s, size_t len);
+/* secm_strlist_free - free the strings and the arrays */
+void secm_strlist_free(secm_strlist *l);
+
+/* secm_rule_clear - free what a rule owns and zero it */
+void secm_rule_clear(secm_rule *r);
+/* secm_rule_compile - compile r->regex, find group "secret", JIT */
+int secm_rule_compile(secm_rule *r, secm_error *err);
+/* secm_ruleset_find - index of the rule with this id, or -1 */
+long secm_ruleset_find(const secm_ruleset *rs, const char *id);
+/* secm_ruleset_push - move *r into rs (r is zeroed on success) */
+int secm_ruleset_push(secm_ruleset *rs, secm_rule *r);
+/* secm_rules_read_file - parse one pattern file and append its rules
+ * (compiled, ids checked against rs) to rs */
+int secm_rules_read_file(secm_ruleset *rs, const char *path, secm_error *err);
+/* secm_rule_errkey - "rule ID" for error records */
+void secm_rule_errkey(char *buf, size_t len, const char *id);
+
+#endif
