@@ -5,6 +5,11 @@
  * File format: "Key value" lines, '#' comments, blank lines; keys are
  * case-insensitive; unknown keys, duplicates and bad values are errors
  * reported as "file:line: key: why".  See secret-milter.conf(5).
+ *
+ * String fields are never NULL after secm_config_defaults, except the
+ * optional ones: PidFile, UserID and FingerprintKeyFile are NULL for "none",
+ * PatternDirectory is NULL for "builtin" (secm_default_pattern_dir()).
+ * Domains are stored lowercase.
  */
 #ifndef SECM_CONFIG_H
 #define SECM_CONFIG_H
@@ -64,9 +69,24 @@ void secm_config_free(secm_config *c);
  * (what -n shows); secret-bearing keys are masked */
 void secm_config_dump(const secm_config *c, FILE *fp);
 
+/* secm_config_write_sample - the sample file conf/secret-milter.conf:
+ * every key commented out with its default and its doc line */
+void secm_config_write_sample(FILE *fp);
+
 /* table access, for the man page test and the sample file */
 size_t secm_config_key_count(void);
 const char *secm_config_key_name(size_t i);
 const char *secm_config_key_doc(size_t i);
+/* secm_config_key_type - "string", "boolean", "integer", "size", "action",
+ * "domain list", "word" */
+const char *secm_config_key_type(size_t i);
+/* secm_config_key_default - default as written in the file ("1M", "none") */
+const char *secm_config_key_default(size_t i);
+/* secm_config_key_secret - 1 when the value is masked in dumps */
+int secm_config_key_secret(size_t i);
+/* secm_config_key_value - effective value of key i of c as file text
+ * (masked when secret) into buf; returns buf, "" for a bad i */
+const char *secm_config_key_value(const secm_config *c, size_t i, char *buf,
+				  size_t len);
 
 #endif

@@ -11,7 +11,13 @@
 
 struct json_object;
 
-/* secm_report_findings - new JSON array of finding objects */
+/* secm_report_findings - new JSON array of finding objects (caller puts
+ * it); NULL when out of memory */
 struct json_object *secm_report_findings(const secm_finding *f, size_t n);
+/* secm_report_finding - one finding object; NULL when out of memory */
+struct json_object *secm_report_finding(const secm_finding *f);
+/* secm_report_string - JSON string of s, made valid UTF-8 first (envelope
+ * addresses and file names are bytes); NULL (JSON null) for NULL s */
+struct json_object *secm_report_string(const char *s);
 
 #endif
