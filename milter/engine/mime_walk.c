@@ -1,1 +1,630 @@
-/* mime_walk.c - placeholder until written */
+/*
+ * mime_walk.c - raw message -> scannable units (see mime_walk.h).
+ *
+ * Design: GMime parses a private copy of the raw bytes held in a memory
+ * stream with persist-stream on, so every leaf's content stream is a
+ * substream of that copy and its bound_start/bound_end are absolute byte
+ * offsets into raw, also inside nested message/rfc822 parts (checked by
+ * test_mime).  The content range excludes the line end that belongs to
+ * the next boundary.  We then walk the tree ourselves (paths, depth, part
+ * count), decode each scannable leaf from its raw range (text_decode.c),
+ * convert it to UTF-8 and render HTML (html_text.c).  The Subject field is
+ * found in the raw header block by hand so that its range is exact.
+ *
+ * Threading: one parser per call, no shared mutable state; secm_mime_init
+ * must run (once) before threads start.  Ownership: units own their text;
+ * the copy GMime parsed is wiped before it is released.
+ */
+#include "autoconfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gmime/gmime.h>
+
+#include "buf.h"
+#include "error.h"
+#include "html_text.h"
+#include "mime_walk.h"
+#include "text_decode.h"
+
+#define SNIFF_BYTES ((size_t)64 * 1024)
+
+typedef struct walk_ctx {
+	const unsigned char *raw;
+	size_t len;
+	GByteArray *array;	/* the bytes GMime parsed (copy of raw) */
+	unsigned int max_depth, max_parts;
+	size_t max_decoded;
+	size_t decoded;		/* decoded bytes so far */
+	int default_crlf;	/* line end style of the header */
+	int stop;		/* a limit was hit */
+	int rc;			/* first hard error */
+	secm_walk *w;
+} walk_ctx;
+
+typedef enum leaf_class {
+	LEAF_SKIP = 0,		/* not text: counted as unscannable */
+	LEAF_TEXT,
+	LEAF_HTML,
+	LEAF_SNIFF		/* scanned if it looks like UTF-8 text */
+} leaf_class;
+
+/* application types that are text in practice */
+static const char *const text_types[] = {
+	"application/json", "application/xml", "application/x-yaml",
+	"application/yaml", "application/x-sh", "application/x-shellscript",
+	"application/x-csh", "application/javascript",
+	"application/x-javascript", "application/ecmascript",
+	"application/x-pem-file", "application/pgp-keys",
+	"application/x-python", "application/x-python-code",
+	"application/x-perl", "application/x-ruby", "application/x-php",
+	"application/x-httpd-php", "application/sql", "application/x-sql",
+	"application/toml", "application/x-toml", "application/x-tex",
+	"application/x-latex", "application/x-www-form-urlencoded",
+	"application/x-x509-ca-cert", "application/x-properties",
+	"application/x-env", "application/x-ini", "application/rtf",
+	"application/x-ipynb+json", "application/graphql",
+	"message/delivery-status", "message/disposition-notification",
+	"message/feedback-report", "message/partial", NULL
+};
+
+/* file name extensions of text files that often hold credentials */
+static const char *const text_exts[] = {
+	"env", "json", "yaml", "yml", "ini", "cfg", "conf", "config", "toml",
+	"properties", "pem", "key", "p8", "crt", "cer", "txt", "text", "log",
+	"csv", "tsv", "xml", "sql", "sh", "bash", "zsh", "ksh", "ps1", "bat",
+	"cmd", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "java", "go",
+	"rb", "php", "cs", "c", "h", "cc", "cpp", "hpp", "rs", "kt", "kts",
+	"swift", "scala", "pl", "pm", "lua", "r", "tf", "tfvars", "hcl",
+	"npmrc", "pypirc", "netrc", "pgpass", "git-credentials", "gradle",
+	"md", "rst", "html", "htm", "vue", "erb", "j2", "tpl", "dockerfile",
+	"service", "asc", "ovpn", "kubeconfig", "htpasswd", "cnf", "ipynb",
+	"plist", "groovy", "dart", "ex", "exs", "erl", "hs", "ml", "vb",
+	"vbs", "psm1", "pub", "diff", "patch", NULL
+};
+
+/* whole file names (basename, lower case) that are text */
+static const char *const text_names[] = {
+	"id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "credentials",
+	"config", "dockerfile", "makefile", "jenkinsfile", "vagrantfile",
+	"procfile", "authorized_keys", "known_hosts", "htpasswd", NULL
+};
+
+/* in_list - exact (case-insensitive) membership */
+static int in_list(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++) {
+		if (strcasecmp(s, *list) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* name_is_text - does a file name look like a text file worth scanning */
+static int name_is_text(const char *fn)
+{
+	const char *base, *dot;
+
+	if (fn == NULL || fn[0] == '\0')
+		return 0;
+	base = strrchr(fn, '/');
+	base = base != NULL ? base + 1 : fn;
+	if (strrchr(base, '\\') != NULL)
+		base = strrchr(base, '\\') + 1;
+	if (in_list(base, text_names) || strncasecmp(base, ".env", 4) == 0 ||
+	    strncasecmp(base, "id_", 3) == 0)
+		return 1;
+	dot = strrchr(base, '.');
+	return dot != NULL && in_list(dot + 1, text_exts);
+}
+
+/* classify - decide how a leaf is scanned from its type and file name */
+static leaf_class classify(const char *type, const char *fn)
+{
+	if (strcmp(type, "text/html") == 0 || strcmp(type, "application/xhtml+xml") == 0)
+		return LEAF_HTML;
+	if (strncmp(type, "application/pkcs7", 17) == 0 ||
+	    strncmp(type, "application/x-pkcs7", 19) == 0 ||
+	    strcmp(type, "application/pgp-encrypted") == 0 ||
+	    strcmp(type, "application/pgp-signature") == 0)
+		return LEAF_SKIP;
+	if (strncmp(type, "text/", 5) == 0 || in_list(type, text_types))
+		return LEAF_TEXT;
+	if (strncmp(type, "application/", 12) == 0) {
+		size_t n = strlen(type);
+
+		if ((n > 5 && strcmp(type + n - 5, "+json") == 0) ||
+		    (n > 4 && strcmp(type + n - 4, "+xml") == 0) ||
+		    (n > 5 && strcmp(type + n - 5, "+yaml") == 0))
+			return LEAF_TEXT;
+	}
+	if (name_is_text(fn))
+		return LEAF_TEXT;
+	if (strncmp(type, "application/", 12) == 0 || type[0] == '\0')
+		return LEAF_SNIFF;
+	return LEAF_SKIP;
+}
+
+/* set_limit - record the first bound exceeded and stop the walk */
+static void set_limit(walk_ctx *c, secm_limit_kind kind, const char *path)
+{
+	c->stop = 1;
+	if (c->w->limit_hit != SECM_LIMIT_NONE)
+		return;
+	c->w->limit_hit = kind;
+	snprintf(c->w->limit_path, sizeof(c->w->limit_path), "%s",
+		 path[0] != '\0' ? path : "root");
+}
+
+/* new_unit - append a zeroed unit; NULL when out of memory */
+static secm_unit *new_unit(secm_walk *w)
+{
+	secm_unit *u;
+	size_t cap;
+
+	if (w->n == w->cap) {
+		cap = w->cap ? w->cap * 2 : 8;
+		u = realloc(w->units, cap * sizeof(*u));
+		if (u == NULL)
+			return NULL;
+		w->units = u;
+		w->cap = cap;
+	}
+	u = &w->units[w->n++];
+	memset(u, 0, sizeof(*u));
+	return u;
+}
+
+/* unit_clear - wipe and free what one unit owns */
+static void unit_clear(secm_unit *u)
+{
+	if (u->text != NULL && u->text != u->source) {
+		secm_wipe(u->text, u->text_len);
+		free(u->text);
+	}
+	if (u->source != NULL) {
+		secm_wipe(u->source, u->source_len);
+		free(u->source);
+	}
+	free(u->map);
+	free(u->map_end);
+	u->text = u->source = NULL;
+	u->map = u->map_end = NULL;
+}
+
+/* detect_crlf - line end style of the first line end in p, else dflt */
+static int detect_crlf(const unsigned char *p, size_t len, int dflt)
+{
+	const unsigned char *nl = memchr(p, '\n', len);
+
+	if (nl == NULL)
+		return dflt;
+	return nl > p && nl[-1] == '\r';
+}
+
+/* looks_text - no NUL and valid UTF-8 (a character cut at the end is fine) */
+static int looks_text(const unsigned char *p, size_t len, int cut)
+{
+	size_t ok;
+
+	if (memchr(p, '\0', len) != NULL)
+		return 0;
+	ok = secm_utf8_valid_prefix(p, len);
+	return ok == len || (cut && len - ok < 4);
+}
+
+/* sniff - decode a prefix of an unknown attachment; is it text? */
+static int sniff(secm_cte cte, const unsigned char *p, size_t len)
+{
+	secm_buf b = SECM_BUF_INIT;
+	size_t take = len, n;
+	int yes, cut;
+
+	if (cte == SECM_CTE_BASE64 || cte == SECM_CTE_QP ||
+	    cte == SECM_CTE_UUENCODE)
+		take = len < SNIFF_BYTES * 2 ? len : SNIFF_BYTES * 2;
+	else
+		take = len < SNIFF_BYTES ? len : SNIFF_BYTES;
+	if (secm_cte_decode(cte, p, take, &b, NULL, 0) != 0)
+		return -1;
+	n = b.len < SNIFF_BYTES ? b.len : SNIFF_BYTES;
+	cut = take < len || n < b.len;
+	yes = n > 0 && looks_text(b.data, n, cut);
+	secm_buf_free(&b);
+	return yes;
+}
+
+/* lower_type - "type/subtype" of obj in lower case into t[tlen] */
+static void lower_type(GMimeObject *obj, char *t, size_t tlen)
+{
+	GMimeContentType *ct = g_mime_object_get_content_type(obj);
+	const char *a = ct ? g_mime_content_type_get_media_type(ct) : NULL;
+	const char *b = ct ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	size_t i;
+
+	snprintf(t, tlen, "%s/%s", a ? a : "text", b ? b : "plain");
+	for (i = 0; t[i] != '\0'; i++) {
+		if (t[i] >= 'A' && t[i] <= 'Z')
+			t[i] = (char)(t[i] + 32);
+	}
+}
+
+/* add_unit - decode raw [start, end) and append it as a unit */
+static void add_unit(walk_ctx *c, const char *path, const char *type,
+		     const char *fn, secm_cte cte, const char *charset,
+		     size_t start, size_t end, int html)
+{
+	secm_buf dec = SECM_BUF_INIT, utf = SECM_BUF_INIT;
+	secm_cs_fallback how;
+	char used[48];
+	secm_unit *u;
+
+	if (secm_cte_decode(cte, c->raw + start, end - start, &dec, NULL, 0) != 0)
+		goto oom;
+	if (c->max_decoded > 0 && dec.len > c->max_decoded - c->decoded) {
+		set_limit(c, SECM_LIMIT_DECODED, path);
+		goto out;
+	}
+	c->decoded += dec.len;
+	if (secm_charset_to_utf8(charset, dec.data, dec.len, &utf, used,
+				 sizeof(used), &how) != 0 ||
+	    secm_buf_reserve(&utf, 0) != 0)
+		goto oom;
+	u = new_unit(c->w);
+	if (u == NULL)
+		goto oom;
+	u->kind = SECM_UNIT_BODY;
+	snprintf(u->path, sizeof(u->path), "%s", path);
+	snprintf(u->content_type, sizeof(u->content_type), "%s", type);
+	snprintf(u->filename, sizeof(u->filename), "%s", fn);
+	snprintf(u->charset, sizeof(u->charset), "%s", charset ? charset : "");
+	snprintf(u->decode_charset, sizeof(u->decode_charset), "%s", used);
+	u->charset_fallback = (int)how;
+	u->cte = cte;
+	u->crlf = detect_crlf(c->raw + start, end - start, c->default_crlf);
+	u->raw_start = start;
+	u->raw_end = end;
+	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
+	u->text = u->source;
+	u->text_len = u->source_len;
+	if (html) {
+		u->is_html = 1;
+		if (secm_html_render(u->source, u->source_len, &u->text,
+				     &u->text_len, &u->map, &u->map_end) != 0) {
+			u->text = u->source;
+			goto oom;
+		}
+	}
+	goto out;
+oom:
+	c->rc = SECM_ENOMEM;
+out:
+	secm_buf_free(&dec);
+	secm_buf_free(&utf);
+}
+
+/* leaf - turn one leaf part into a unit, or count it as unscannable */
+static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
+{
+	GMimeDataWrapper *dw;
+	GMimeStream *s;
+	char type[96], fn[128], uuname[128];
+	const char *f;
+	secm_cte cte;
+	leaf_class cls;
+	size_t start, end, ds, de;
+	int r;
+
+	lower_type(obj, type, sizeof(type));
+	f = g_mime_part_get_filename(GMIME_PART(obj));
+	snprintf(fn, sizeof(fn), "%s", f != NULL ? f : "");
+	cte = secm_cte_parse(g_mime_object_get_header(obj, "Content-Transfer-Encoding"));
+	dw = g_mime_part_get_content(GMIME_PART(obj));
+	s = dw != NULL ? g_mime_data_wrapper_get_stream(dw) : NULL;
+	/* the content must be a window on the very bytes we handed GMime */
+	if (s == NULL || !GMIME_IS_STREAM_MEM(s) ||
+	    g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(s)) != c->array ||
+	    s->bound_start < 0 || (size_t)s->bound_start > c->len) {
+		c->w->unscannable++;
+		return;
+	}
+	start = (size_t)s->bound_start;
+	end = s->bound_end < 0 || (size_t)s->bound_end > c->len ?
+		c->len : (size_t)s->bound_end;
+	if (end < start)
+		end = start;
+	if (cte == SECM_CTE_UUENCODE && fn[0] == '\0') {
+		secm_uu_bounds(c->raw + start, end - start, &ds, &de,
+			       uuname, sizeof(uuname));
+		snprintf(fn, sizeof(fn), "%s", uuname);
+	}
+	cls = encrypted ? LEAF_SKIP : classify(type, fn);
+	if (cls == LEAF_SNIFF) {
+		r = sniff(cte, c->raw + start, end - start);
+		if (r < 0) {
+			c->rc = SECM_ENOMEM;
+			return;
+		}
+		cls = r ? LEAF_TEXT : LEAF_SKIP;
+	}
+	if (cls == LEAF_SKIP) {
+		c->w->unscannable++;
+		return;
+	}
+	add_unit(c, path, type, fn, cte,
+		 g_mime_object_get_content_type_parameter(obj, "charset"),
+		 start, end, cls == LEAF_HTML);
+}
+
+/* join - child path "parent.i" (or "i" at the top) into out; -1 if too long */
+static int join(char *out, size_t outlen, const char *parent, int i)
+{
+	int n = parent[0] != '\0' ?
+		snprintf(out, outlen, "%s.%d", parent, i) :
+		snprintf(out, outlen, "%d", i);
+
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* walk_node - count, bound and descend into one MIME object */
+static void walk_node(walk_ctx *c, GMimeObject *obj, const char *path,
+		      unsigned int depth, int encrypted)
+{
+	char child[64];
+	GMimeMessage *inner;
+	GMimeObject *body;
+	int i, n;
+
+	if (c->stop || c->rc != 0 || obj == NULL)
+		return;
+	c->w->parts++;
+	if (c->max_parts > 0 && c->w->parts > c->max_parts) {
+		set_limit(c, SECM_LIMIT_PARTS, path);
+		return;
+	}
+	if (c->max_depth > 0 && depth > c->max_depth) {
+		set_limit(c, SECM_LIMIT_DEPTH, path);
+		return;
+	}
+	if (GMIME_IS_MULTIPART(obj)) {
+		if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
+			encrypted = 1;
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && !c->stop && c->rc == 0; i++) {
+			if (join(child, sizeof(child), path, i + 1) != 0) {
+				set_limit(c, SECM_LIMIT_DEPTH, path);
+				return;
+			}
+			walk_node(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+				  child, depth + 1, encrypted);
+		}
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		body = inner != NULL ? g_mime_message_get_mime_part(inner) : NULL;
+		if (body == NULL)
+			return;
+		if (GMIME_IS_MULTIPART(body)) {
+			walk_node(c, body, path, depth + 1, encrypted);
+		} else if (join(child, sizeof(child), path, 1) != 0) {
+			set_limit(c, SECM_LIMIT_DEPTH, path);
+		} else {
+			walk_node(c, body, child, depth + 1, encrypted);
+		}
+	} else if (GMIME_IS_PART(obj)) {
+		leaf(c, obj, path, encrypted);
+	}
+}
+
+/* header_end - offset of the first body byte (after the empty line) */
+static size_t header_end(const unsigned char *raw, size_t len, size_t i)
+{
+	const unsigned char *nl;
+
+	while (i < len) {
+		if (raw[i] == '\n')
+			return i + 1;
+		if (raw[i] == '\r' && i + 1 < len && raw[i + 1] == '\n')
+			return i + 2;
+		nl = memchr(raw + i, '\n', len - i);
+		if (nl == NULL)
+			return len;
+		i = (size_t)(nl - raw) + 1;
+	}
+	return len;
+}
+
+/* subject_unit - find the first Subject field in the header and add its
+ * decoded value as a unit; range = name through the final line end */
+static int subject_unit(walk_ctx *c, size_t from, size_t hdr_end)
+{
+	const unsigned char *raw = c->raw;
+	size_t i, f = 0, e, k;
+	const unsigned char *nl;
+	secm_buf val = SECM_BUF_INIT, utf = SECM_BUF_INIT;
+	char used[48], *dec = NULL;
+	const char *v;
+	secm_cs_fallback how;
+	secm_unit *u;
+	int rc = SECM_OK;
+
+	for (i = from; i < hdr_end; i = e) {
+		nl = memchr(raw + i, '\n', hdr_end - i);
+		e = nl == NULL ? hdr_end : (size_t)(nl - raw) + 1;
+		/* continuation lines belong to the field before */
+		while (e < hdr_end && (raw[e] == ' ' || raw[e] == '\t')) {
+			nl = memchr(raw + e, '\n', hdr_end - e);
+			e = nl == NULL ? hdr_end : (size_t)(nl - raw) + 1;
+		}
+		for (f = i; f < e && raw[f] != ':' && raw[f] != '\n'; f++)
+			;
+		k = f;
+		while (k > i && (raw[k - 1] == ' ' || raw[k - 1] == '\t'))
+			k--;
+		if (f < e && raw[f] == ':' && k - i == 7 &&
+		    strncasecmp((const char *)raw + i, "subject", 7) == 0)
+			break;
+	}
+	if (i >= hdr_end)
+		return SECM_OK;
+	/* unfold: drop CR and LF, keep the whitespace that follows */
+	for (k = f + 1; k < e; k++) {
+		if (raw[k] != '\r' && raw[k] != '\n' &&
+		    secm_buf_append(&val, raw + k, 1) != 0)
+			goto oom;
+	}
+	if (secm_buf_append(&val, "", 0) != 0)
+		goto oom;
+	v = (const char *)val.data;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	dec = g_mime_utils_header_decode_text(NULL, v);
+	if (dec == NULL)
+		goto oom;
+	/* GMime's output should be UTF-8; make sure of it */
+	if (secm_charset_to_utf8("utf-8", (const unsigned char *)dec,
+				 strlen(dec), &utf, used, sizeof(used), &how) != 0 ||
+	    secm_buf_reserve(&utf, 0) != 0)
+		goto oom;
+	u = new_unit(c->w);
+	if (u == NULL)
+		goto oom;
+	u->kind = SECM_UNIT_SUBJECT;
+	snprintf(u->path, sizeof(u->path), "subject");
+	u->cte = SECM_CTE_7BIT;
+	u->crlf = detect_crlf(raw + i, e - i, c->default_crlf);
+	u->raw_start = i;
+	u->raw_end = e;
+	u->charset_fallback = (int)how;
+	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
+	u->text = u->source;
+	u->text_len = u->source_len;
+	goto out;
+oom:
+	rc = SECM_ENOMEM;
+out:
+	if (dec != NULL) {
+		secm_wipe(dec, strlen(dec));
+		g_free(dec);
+	}
+	secm_buf_free(&val);
+	secm_buf_free(&utf);
+	return rc;
+}
+
+/* blank_prefix - length of the whitespace-only lines the input starts with */
+static size_t blank_prefix(const unsigned char *raw, size_t len)
+{
+	size_t i = 0, line = 0;
+
+	for (i = 0; i < len && i < 65536; i++) {
+		if (raw[i] == '\n')
+			line = i + 1;
+		else if (raw[i] != ' ' && raw[i] != '\t' && raw[i] != '\r')
+			break;
+	}
+	return line;
+}
+
+static gsize mime_inited;
+
+/* secm_mime_init - call g_mime_init once, before threads start */
+void secm_mime_init(void)
+{
+	if (g_once_init_enter(&mime_inited)) {
+		g_mime_init();
+		g_once_init_leave(&mime_inited, 1);
+	}
+}
+
+/* secm_mime_walk - parse raw and fill w with units */
+int secm_mime_walk(const unsigned char *raw, size_t len,
+		   const secm_walk_limits *lim, secm_walk *w, secm_error *err)
+{
+	GMimeStream *stream = NULL;
+	GMimeParser *parser = NULL;
+	GMimeMessage *msg = NULL;
+	GMimeObject *body;
+	walk_ctx c;
+	size_t skip;
+	int rc;
+
+	secm_mime_init();
+	memset(&c, 0, sizeof(c));
+	c.raw = raw != NULL ? raw : (const unsigned char *)"";
+	c.len = raw != NULL ? len : 0;
+	c.w = w;
+	c.max_depth = lim ? lim->max_depth : SECM_WALK_DEFAULT_DEPTH;
+	c.max_parts = lim ? lim->max_parts : SECM_WALK_DEFAULT_PARTS;
+	c.max_decoded = lim ? lim->max_decoded : SECM_WALK_DEFAULT_DECODED;
+	c.default_crlf = detect_crlf(c.raw, c.len, 0);
+	if (c.len > G_MAXUINT)
+		return secm_error_set(err, SECM_ELIMIT, NULL, 0, NULL,
+				      "message too large to parse (%zu bytes)", c.len);
+	skip = blank_prefix(c.raw, c.len);
+	w->body_start = header_end(c.raw, c.len, skip);
+	rc = subject_unit(&c, skip, w->body_start);
+	if (rc != 0)
+		goto out;
+	stream = g_mime_stream_mem_new_with_buffer((const char *)c.raw, c.len);
+	c.array = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream));
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_persist_stream(parser, TRUE);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	msg = g_mime_parser_construct_message(parser, NULL);
+	if (msg == NULL && skip > 0) {
+		/* GMime gives up on leading blank lines: parse after them (the
+		 * stream position carries over, so offsets stay absolute) */
+		g_object_unref(parser);
+		g_mime_stream_seek(stream, (gint64)skip, GMIME_STREAM_SEEK_SET);
+		parser = g_mime_parser_new_with_stream(stream);
+		g_mime_parser_set_persist_stream(parser, TRUE);
+		msg = g_mime_parser_construct_message(parser, NULL);
+	}
+	if (msg == NULL) {
+		/* not MIME at all (no header): scan every byte as plain text so
+		 * that nothing passes unscanned; the Subject unit would overlap */
+		secm_walk_free(w);
+		w->parse_failed = 1;
+		w->parts = 1;
+		if (c.len > 0)
+			add_unit(&c, "1", "text/plain", "", SECM_CTE_7BIT, NULL,
+				 0, c.len, 0);
+	} else {
+		body = g_mime_message_get_mime_part(msg);
+		if (body != NULL)
+			walk_node(&c, body, GMIME_IS_MULTIPART(body) ? "" : "1",
+				  1, 0);
+	}
+	rc = c.rc;
+	if (rc != 0)
+		secm_error_set(err, rc, NULL, 0, NULL, "MIME walk: %s",
+			       secm_strerror(rc));
+out:
+	if (msg != NULL)
+		g_object_unref(msg);
+	if (parser != NULL)
+		g_object_unref(parser);
+	if (stream != NULL) {
+		if (c.array != NULL)
+			secm_wipe(c.array->data, c.array->len);
+		g_object_unref(stream);
+	}
+	return rc;
+}
+
+/* secm_walk_free - free units (wiping text); w itself is the caller's */
+void secm_walk_free(secm_walk *w)
+{
+	size_t i;
+
+	if (w == NULL)
+		return;
+	for (i = 0; i < w->n; i++)
+		unit_clear(&w->units[i]);
+	free(w->units);
+	w->units = NULL;
+	w->n = w->cap = 0;
+}

@@ -36,6 +36,10 @@ typedef struct secm_walk_limits {
 	size_t max_decoded;	/* e.g. 64 MiB */
 } secm_walk_limits;
 
+#define SECM_WALK_DEFAULT_DEPTH 20
+#define SECM_WALK_DEFAULT_PARTS 500
+#define SECM_WALK_DEFAULT_DECODED ((size_t)64 << 20)
+
 typedef enum secm_cte {
 	SECM_CTE_7BIT = 0,	/* also 8bit, binary, unknown: identity */
 	SECM_CTE_BASE64,
@@ -59,6 +63,13 @@ typedef struct secm_unit {
 	char *text;		/* UTF-8 text that is scanned (== source unless HTML) */
 	size_t text_len;
 	size_t *map;		/* NULL, or text_len+1 entries: text offset -> source offset */
+	/* added by the walk's author (mime): */
+	size_t *map_end;	/* NULL, or text_len+1 entries: text byte i came from
+				   source [map[i], map_end[i]) (see html_text.h) */
+	char decode_charset[48]; /* charset actually used: "" = UTF-8, else an iconv
+				   name ("ISO-8859-1" for the Latin-1 fallback) */
+	int charset_fallback;	/* secm_cs_fallback: 0 exact, 1 bad bytes became
+				   U+FFFD, 2 unknown label read as UTF-8, 3 as Latin-1 */
 } secm_unit;
 
 typedef struct secm_walk {
@@ -70,14 +81,22 @@ typedef struct secm_walk {
 	unsigned int unscannable; /* leaves not scanned (binary attachments etc.) */
 	secm_limit_kind limit_hit; /* first bound exceeded, or SECM_LIMIT_NONE */
 	char limit_path[64];	/* part where it was hit */
+	/* added by the walk's author (mime): */
+	int parse_failed;	/* GMime could not read a message (no header):
+				   the whole input is one text/plain unit "1" */
 } secm_walk;
 
 /* secm_mime_init - call g_mime_init once, before threads start */
 void secm_mime_init(void);
 
 /* secm_mime_walk - fill w (zeroed by the caller) from raw[0..len).
- * Returns 0 (check w->limit_hit), SECM_ENOMEM, or SECM_EPARSE only when the
- * input cannot be read as a message at all. raw must outlive nothing: units
+ * lim NULL = SECM_WALK_DEFAULT_*; a 0 field = no bound on that count.
+ * Depth: the top-level body is depth 1, each multipart child and each
+ * message/rfc822 body one more.  The Subject unit (if any) comes first.
+ * text == source (same pointer) for non-HTML units.
+ * Returns 0 (check w->limit_hit), SECM_ENOMEM, or SECM_ELIMIT for input
+ * over 4 GiB.  Input GMime cannot read as a message at all is not an error:
+ * it becomes one text unit over all bytes and w->parse_failed is set. raw must outlive nothing: units
  * own copies of their text. */
 int secm_mime_walk(const unsigned char *raw, size_t len,
 		   const secm_walk_limits *lim, secm_walk *w, secm_error *err);

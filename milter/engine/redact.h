@@ -6,6 +6,24 @@
  * charset, re-encoded with the part's transfer encoding and line ends, and
  * spliced over [raw_start, raw_end).  Every other byte is copied unchanged.
  * A redacted Subject is re-encoded as RFC 2047 (UTF-8) where needed.
+ *
+ * Details (added by the redaction's author):
+ * - overlapping spans of one unit merge into one placeholder named after
+ *   the rule of the earliest span; a NULL/empty rule_id reads "secret";
+ * - HTML: a span across tags replaces the whole source range it maps to,
+ *   and the complete tags inside that range are kept after the placeholder
+ *   ("<b>AKIA</b>IOSF..." -> "<b>[REDACTED:x]</b>");
+ * - base64 is re-encoded at 76 columns, QP with GMime's encoder, both with
+ *   the part's line ends; uuencode keeps the begin and end lines;
+ * - a part whose text cannot go back to its charset keeps the label and
+ *   gets UTF-8 bytes (does not happen for charsets iconv can open);
+ * - out->subject: the value for smfi_chgheader(ctx, "Subject", 1, value):
+ *   leading space kept, folded below 78 columns with continuation lines
+ *   joined by "\n " (bare LF + the folding space, the form libmilter hands
+ *   to a milter and Postfix accepts back), no final line end.  The Subject
+ *   field in out->message is the same text with the message's line ends.
+ * - out->body is the bytes after the header's empty line of out->message,
+ *   for smfi_replacebody; body_changed is 0 when only the Subject changed.
  */
 #ifndef SECM_REDACT_H
 #define SECM_REDACT_H

@@ -1,0 +1,80 @@
+/*
+ * text_decode.h - transfer decoding and encoding (base64, quoted-printable,
+ * uuencode, identity), charset conversion to UTF-8 and back, line ends.
+ *
+ * Used by the MIME walk (raw bytes -> UTF-8 text to scan) and by redaction
+ * (UTF-8 text -> bytes in the part's charset and transfer encoding).  The
+ * step functions are GMime's; iconv descriptors come from GMime's helpers
+ * and live only for one call, so everything here is thread-safe.
+ */
+#ifndef SECM_TEXT_DECODE_H
+#define SECM_TEXT_DECODE_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "mime_walk.h"
+
+/* how secm_charset_to_utf8 read the bytes (see secm_unit.charset_fallback) */
+typedef enum secm_cs_fallback {
+	SECM_CS_EXACT = 0,	/* declared (or default) charset, all bytes valid */
+	SECM_CS_REPLACED = 1,	/* declared charset, invalid bytes became U+FFFD */
+	SECM_CS_AS_UTF8 = 2,	/* unknown charset; the bytes were valid UTF-8 */
+	SECM_CS_AS_LATIN1 = 3	/* unknown charset or undeclared 8-bit: Latin-1 */
+} secm_cs_fallback;
+
+/* secm_cte_parse - Content-Transfer-Encoding value (NULL ok) to secm_cte */
+secm_cte secm_cte_parse(const char *value);
+
+/* secm_cte_name - "base64", "quoted-printable", "x-uuencode", "7bit" */
+const char *secm_cte_name(secm_cte cte);
+
+/* secm_uu_bounds - find the data lines of a uuencoded block in in[0..len):
+ * *data_start after the "begin" line (0 without one), *data_end at the
+ * terminating "`"/" "/"end" line (len without one).  uu_name (may be NULL)
+ * receives the file name from the begin line, "" if none. */
+void secm_uu_bounds(const unsigned char *in, size_t len, size_t *data_start,
+		    size_t *data_end, char *uu_name, size_t uu_name_len);
+
+/* secm_cte_decode - append the decoded form of in[0..len) to out.
+ * Malformed input is decoded as far as possible, never an error.
+ * uu_name as for secm_uu_bounds (uuencode only).  0 or SECM_ENOMEM. */
+int secm_cte_decode(secm_cte cte, const unsigned char *in, size_t len,
+		    secm_buf *out, char *uu_name, size_t uu_name_len);
+
+/* secm_cte_encode - append in[0..len) encoded with cte to out.
+ * crlf: line ends to produce; final_eol: end with a line end (1) or not (0).
+ * uuencode produces only the data lines and the "`" line: the caller keeps
+ * the original begin and end lines.  0 or SECM_ENOMEM. */
+int secm_cte_encode(secm_cte cte, const unsigned char *in, size_t len,
+		    int crlf, int final_eol, secm_buf *out);
+
+/* secm_charset_canon - charset label to an iconv name this system opens,
+ * into name[namelen]; "" for UTF-8/US-ASCII; returns 0, or -1 if unknown. */
+int secm_charset_canon(const char *label, char *name, size_t namelen);
+
+/* secm_charset_to_utf8 - append in[0..len) converted to UTF-8 to out.
+ * label: declared charset (NULL or "" = undeclared).  used[usedlen]
+ * receives the charset actually used ("" = UTF-8, else an iconv name) so
+ * that secm_charset_from_utf8(used) reverses it; *how says how.  Invalid
+ * bytes never fail the call.  0 or SECM_ENOMEM. */
+int secm_charset_to_utf8(const char *label, const unsigned char *in,
+			 size_t len, secm_buf *out, char *used,
+			 size_t usedlen, secm_cs_fallback *how);
+
+/* secm_charset_from_utf8 - append UTF-8 in[0..len) converted to charset
+ * used (from secm_charset_to_utf8; "" = UTF-8) to out; characters the
+ * charset cannot hold become '?'.  0, SECM_ENOMEM or SECM_ECHARSET. */
+int secm_charset_from_utf8(const char *used, const unsigned char *in,
+			   size_t len, secm_buf *out);
+
+/* secm_utf8_valid_prefix - length of the longest valid UTF-8 prefix
+ * (NUL counts as valid) */
+size_t secm_utf8_valid_prefix(const unsigned char *p, size_t len);
+
+/* secm_lf_to_crlf - append in with every bare LF turned into CRLF */
+int secm_lf_to_crlf(const unsigned char *in, size_t len, secm_buf *out);
+
+/* secm_crlf_to_lf - append in with every CRLF turned into LF */
+int secm_crlf_to_lf(const unsigned char *in, size_t len, secm_buf *out);
+
+#endif
