@@ -23,6 +23,9 @@ typedef struct secm_snapshot {
  * rules from its PatternDirectory (pattern_dir overrides when non-NULL) */
 int secm_snapshot_build(const char *config_path, const char *pattern_dir,
 			secm_snapshot **out, secm_error *err);
+/* secm_default_pattern_dir - built-in PatternDirectory: the installed
+ * patterns, or the source tree's when the program runs from its build tree */
+const char *secm_default_pattern_dir(void);
 /* secm_snapshot_ref / secm_snapshot_unref - NULL is fine for unref */
 secm_snapshot *secm_snapshot_ref(secm_snapshot *s);
 void secm_snapshot_unref(secm_snapshot *s);
