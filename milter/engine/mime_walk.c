@@ -441,7 +441,7 @@ static size_t header_end(const unsigned char *raw, size_t len, size_t i)
 static int subject_unit(walk_ctx *c, size_t from, size_t hdr_end)
 {
 	const unsigned char *raw = c->raw;
-	size_t i, f = 0, e, k;
+	size_t i, f = 0, e = 0, k;
 	const unsigned char *nl;
 	secm_buf val = SECM_BUF_INIT, utf = SECM_BUF_INIT;
 	char used[48], *dec = NULL;
@@ -528,6 +528,56 @@ static size_t blank_prefix(const unsigned char *raw, size_t len)
 	return line;
 }
 
+/* field_line - is p[0..n) (one line, no line end) the start of a header
+ * field: a token name (RFC 2045 token characters), optional blanks, ':' */
+static int field_line(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] > ' ' && p[i] < 0x7f && p[i] != ':' &&
+	       strchr("()<>@,;\\\"/[]?={}", p[i]) == NULL)
+		i++;
+	if (i == 0)
+		return 0;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	return i < n && p[i] == ':';
+}
+
+/* header_swallows - does the header block raw[from..end) hold lines that
+ * are not header fields (text without a colon, a bare CR line end)?  When
+ * the header also runs to the end of the input, GMime keeps such lines
+ * in the header and nothing would scan them: the input is not a message. */
+static int header_swallows(const unsigned char *raw, size_t from, size_t end)
+{
+	const unsigned char *nl;
+	size_t i, e, n;
+
+	for (i = from; i < end; i = e) {
+		nl = memchr(raw + i, '\n', end - i);
+		e = nl == NULL ? end : (size_t)(nl - raw) + 1;
+		n = e - i;
+		if (n > 0 && raw[i + n - 1] == '\n')
+			n--;
+		if (n > 0 && raw[i + n - 1] == '\r')
+			n--;
+		if (n == 0)
+			continue;	/* the empty line that ends the header */
+		if (memchr(raw + i, '\r', n) != NULL)
+			return 1;	/* bare CR: CR-only line ends */
+		if (i == from && n >= 5 && memcmp(raw + i, "From ", 5) == 0)
+			continue;	/* mbox separator */
+		if (raw[i] == ' ' || raw[i] == '\t') {
+			if (i == from)
+				return 1;
+			continue;	/* continuation */
+		}
+		if (!field_line(raw + i, n))
+			return 1;
+	}
+	return 0;
+}
+
 static gsize mime_inited;
 
 /* secm_mime_init - call g_mime_init once, before threads start */
@@ -582,6 +632,13 @@ int secm_mime_walk(const unsigned char *raw, size_t len,
 		parser = g_mime_parser_new_with_stream(stream);
 		g_mime_parser_set_persist_stream(parser, TRUE);
 		msg = g_mime_parser_construct_message(parser, NULL);
+	}
+	if (msg != NULL && w->body_start >= c.len &&
+	    header_swallows(c.raw, skip, c.len)) {
+		/* no body and text in the header: GMime would hide that text
+		 * in header fields nobody scans (also CR-only line ends) */
+		g_object_unref(msg);
+		msg = NULL;
 	}
 	if (msg == NULL) {
 		/* not MIME at all (no header): scan every byte as plain text so

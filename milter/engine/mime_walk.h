@@ -82,7 +82,10 @@ typedef struct secm_walk {
 	secm_limit_kind limit_hit; /* first bound exceeded, or SECM_LIMIT_NONE */
 	char limit_path[64];	/* part where it was hit */
 	/* added by the walk's author (mime): */
-	int parse_failed;	/* GMime could not read a message (no header):
+	int parse_failed;	/* GMime could not read a message (no header),
+				   or the header runs to the end of the input
+				   and holds lines that are not header fields
+				   (CR-only line ends, text without a colon):
 				   the whole input is one text/plain unit "1" */
 } secm_walk;
 

@@ -253,7 +253,8 @@ static int subject_field(const unsigned char *raw, const secm_unit *u,
 	if (fold(&lf, (const char *)v.data, name, "\n") != 0 ||
 	    secm_buf_reserve(&lf, 0) != 0)
 		goto out;
-	*value = (char *)secm_buf_steal(&lf, NULL);
+	if (value != NULL)
+		*value = (char *)secm_buf_steal(&lf, NULL);
 	rc = SECM_OK;
 out:
 	if (enc != NULL) {
@@ -265,6 +266,19 @@ out:
 	return rc;
 }
 
+/* source_splice - the replacement bytes for unit u whose new decoded
+ * source is text (modified: a Subject loses its line breaks) */
+static int source_splice(const unsigned char *raw, const secm_unit *u,
+			 secm_buf *text, splice *sp, char **subject)
+{
+	sp->start = u->raw_start;
+	sp->end = u->raw_end;
+	sp->body = u->kind == SECM_UNIT_BODY;
+	if (u->kind == SECM_UNIT_SUBJECT)
+		return subject_field(raw, u, text, &sp->bytes, subject);
+	return body_bytes(raw, u, text, &sp->bytes);
+}
+
 /* unit_splice - build the replacement for one unit with its ranges */
 static int unit_splice(const unsigned char *raw, const secm_unit *u,
 		       range *r, size_t nr, splice *sp, char **subject)
@@ -272,16 +286,65 @@ static int unit_splice(const unsigned char *raw, const secm_unit *u,
 	secm_buf text = SECM_BUF_INIT;
 	int rc;
 
-	sp->start = u->raw_start;
-	sp->end = u->raw_end;
-	sp->body = u->kind == SECM_UNIT_BODY;
 	rc = replace_ranges(u, r, nr, &text);
-	if (rc == 0 && u->kind == SECM_UNIT_SUBJECT)
-		rc = subject_field(raw, u, &text, &sp->bytes, subject);
-	else if (rc == 0)
-		rc = body_bytes(raw, u, &text, &sp->bytes);
+	if (rc == 0)
+		rc = source_splice(raw, u, &text, sp, subject);
 	secm_buf_free(&text);
 	return rc;
+}
+
+/* assemble - copy raw with the splices (any order, not overlapping) put
+ * over their ranges into out->message and out->body */
+static int assemble(const unsigned char *raw, size_t len, const secm_walk *w,
+		    splice *sp, size_t nsp, secm_redaction *out, secm_error *err)
+{
+	size_t i, pos = 0, body_start;
+	long long shift = 0;
+
+	if (nsp > 1)
+		qsort(sp, nsp, sizeof(*sp), cmp_splice);
+	body_start = w->body_start <= len ? w->body_start : len;
+	for (i = 0; i < nsp; i++) {
+		if (sp[i].start < pos)
+			return secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
+					      "overlapping parts in redaction");
+		if (secm_buf_append(&out->message, raw + pos, sp[i].start - pos) != 0 ||
+		    secm_buf_append(&out->message, sp[i].bytes.data, sp[i].bytes.len) != 0)
+			goto oom;
+		if (sp[i].end <= body_start)
+			shift += (long long)sp[i].bytes.len -
+				 (long long)(sp[i].end - sp[i].start);
+		if (sp[i].body && (sp[i].bytes.len != sp[i].end - sp[i].start ||
+		    (sp[i].bytes.len > 0 &&
+		     memcmp(sp[i].bytes.data, raw + sp[i].start, sp[i].bytes.len) != 0)))
+			out->body_changed = 1;
+		pos = sp[i].end;
+	}
+	if (secm_buf_append(&out->message, raw + pos, len - pos) != 0)
+		goto oom;
+	body_start = (size_t)((long long)body_start + shift);
+	if (out->message.len > body_start &&
+	    secm_buf_append(&out->body, out->message.data + body_start,
+			    out->message.len - body_start) != 0)
+		goto oom;
+	return SECM_OK;
+oom:
+	return secm_error_set(err, SECM_ENOMEM, NULL, 0, NULL, "redaction: out of memory");
+}
+
+/* check_unit - is unit ui of w a usable splice target inside raw[0..len) */
+static int check_unit(const secm_walk *w, size_t ui, size_t len, secm_error *err)
+{
+	const secm_unit *u;
+
+	if (ui >= w->n)
+		return secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
+				      "unit %zu of %zu", ui, w->n);
+	u = &w->units[ui];
+	if (u->raw_start > u->raw_end || u->raw_end > len)
+		return secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
+			"part %s: raw range outside the message", u->path);
+	return SECM_OK;
 }
 
 /* collect - the spans of unit ui, in source coordinates; count in *nr */
@@ -338,8 +401,7 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 {
 	splice *sp = NULL;
 	range *r = NULL;
-	size_t nsp = 0, i, nr, pos = 0, body_start;
-	long long shift = 0;
+	size_t nsp = 0, i, nr;
 	int rc = SECM_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -365,11 +427,9 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 			goto out;
 		if (nr == 0)
 			continue;
-		if (u->raw_start > u->raw_end || u->raw_end > len) {
-			rc = secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
-				"part %s: raw range outside the message", u->path);
+		rc = check_unit(w, i, len, err);
+		if (rc != 0)
 			goto out;
-		}
 		if (u->kind == SECM_UNIT_SUBJECT && out->subject != NULL) {
 			free(r);	/* only the first Subject is a unit */
 			r = NULL;
@@ -382,37 +442,7 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		if (rc != 0)
 			goto out;
 	}
-	if (nsp > 1)
-		qsort(sp, nsp, sizeof(*sp), cmp_splice);
-	body_start = w->body_start <= len ? w->body_start : len;
-	for (i = 0; i < nsp; i++) {
-		if (sp[i].start < pos) {
-			rc = secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
-					    "overlapping parts in redaction");
-			goto out;
-		}
-		if (secm_buf_append(&out->message, raw + pos, sp[i].start - pos) != 0 ||
-		    secm_buf_append(&out->message, sp[i].bytes.data, sp[i].bytes.len) != 0)
-			goto oom;
-		if (sp[i].end <= body_start)
-			shift += (long long)sp[i].bytes.len -
-				 (long long)(sp[i].end - sp[i].start);
-		if (sp[i].body && (sp[i].bytes.len != sp[i].end - sp[i].start ||
-		    (sp[i].bytes.len > 0 &&
-		     memcmp(sp[i].bytes.data, raw + sp[i].start, sp[i].bytes.len) != 0)))
-			out->body_changed = 1;
-		pos = sp[i].end;
-	}
-	if (secm_buf_append(&out->message, raw + pos, len - pos) != 0)
-		goto oom;
-	body_start = (size_t)((long long)body_start + shift);
-	if (out->message.len > body_start &&
-	    secm_buf_append(&out->body, out->message.data + body_start,
-			    out->message.len - body_start) != 0)
-		goto oom;
-	goto out;
-oom:
-	rc = secm_error_set(err, SECM_ENOMEM, NULL, 0, NULL, "redaction: out of memory");
+	rc = assemble(raw, len, w, sp, nsp, out, err);
 out:
 	free(r);
 	for (i = 0; sp != NULL && i < w->n; i++)
@@ -421,6 +451,72 @@ out:
 	if (rc != 0)
 		secm_redaction_free(out);
 	return rc;
+}
+
+/* secm_rewrite_units - replace whole unit sources and re-encode them */
+int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
+		       const secm_unit_edit *edits, size_t nedits,
+		       secm_redaction *out, secm_error *err)
+{
+	splice *sp = NULL;
+	secm_buf text = SECM_BUF_INIT;
+	size_t i, j, nsp = 0;
+	int rc = SECM_OK;
+
+	memset(out, 0, sizeof(*out));
+	if (raw == NULL) {
+		raw = (const unsigned char *)"";
+		len = 0;
+	}
+	for (i = 0; i < nedits; i++) {
+		rc = check_unit(w, edits[i].unit, len, err);
+		if (rc != 0)
+			return rc;
+		for (j = 0; j < i; j++) {
+			if (edits[j].unit == edits[i].unit)
+				return secm_error_set(err, SECM_EINTERNAL, NULL, 0,
+					NULL, "unit %zu edited twice", edits[i].unit);
+		}
+	}
+	if (nedits > 0) {
+		sp = calloc(nedits, sizeof(*sp));
+		if (sp == NULL)
+			return SECM_ENOMEM;
+	}
+	for (i = 0; i < nedits; i++) {
+		const secm_unit *u = &w->units[edits[i].unit];
+
+		secm_buf_reset(&text);
+		if (secm_buf_append(&text, edits[i].source != NULL ?
+				    edits[i].source : "", edits[i].source_len) != 0) {
+			rc = SECM_ENOMEM;
+			goto out;
+		}
+		rc = source_splice(raw, u, &text, &sp[nsp++],
+				   u->kind == SECM_UNIT_SUBJECT &&
+				   out->subject == NULL ? &out->subject : NULL);
+		if (rc != 0)
+			goto out;
+	}
+	rc = assemble(raw, len, w, sp, nsp, out, err);
+out:
+	secm_buf_free(&text);
+	for (i = 0; sp != NULL && i < nedits; i++)
+		secm_buf_free(&sp[i].bytes);
+	free(sp);
+	if (rc != 0)
+		secm_redaction_free(out);
+	return rc;
+}
+
+/* secm_rewrite_unit - one unit's source replaced (see secm_rewrite_units) */
+int secm_rewrite_unit(const unsigned char *raw, size_t len, const secm_walk *w,
+		      size_t unit, const char *source, size_t source_len,
+		      secm_redaction *out, secm_error *err)
+{
+	secm_unit_edit e = { unit, source, source_len };
+
+	return secm_rewrite_units(raw, len, w, &e, 1, out, err);
 }
 
 /* secm_redaction_free - wipe and free the outputs; NULL is fine */

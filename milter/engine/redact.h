@@ -52,6 +52,27 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		const secm_span *spans, size_t nspans, secm_redaction *out,
 		secm_error *err);
 
+/* one unit's new decoded source for secm_rewrite_units */
+typedef struct secm_unit_edit {
+	size_t unit;		/* index into walk->units */
+	const char *source;	/* new UTF-8 source (HTML source for HTML units) */
+	size_t source_len;
+} secm_unit_edit;
+
+/* secm_rewrite_units - replace the whole decoded source of each edited unit
+ * and re-encode it exactly as secm_redact does (charset, transfer encoding,
+ * line ends; a Subject becomes a new folded field and out->subject): the
+ * reverse of redaction, used to plant text in a message (tests, fuzzers).
+ * Each unit at most once; bytes outside the edited units are copied. */
+int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
+		       const secm_unit_edit *edits, size_t nedits,
+		       secm_redaction *out, secm_error *err);
+
+/* secm_rewrite_unit - secm_rewrite_units for one unit */
+int secm_rewrite_unit(const unsigned char *raw, size_t len, const secm_walk *w,
+		      size_t unit, const char *source, size_t source_len,
+		      secm_redaction *out, secm_error *err);
+
 /* secm_redaction_free - NULL is fine */
 void secm_redaction_free(secm_redaction *r);
 
