@@ -179,6 +179,19 @@ static void describe(const secm_snapshot *snap, secm_result *res,
 	}
 }
 
+/* in_header - 1 when a finding other than in the Subject lies in the
+ * header block (only when GMime could not parse the message) */
+static int in_header(const secm_walk *w, const secm_result *res)
+{
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const secm_unit *u = &w->units[res->findings[i].unit];
+
+		if (u->kind == SECM_UNIT_BODY && u->raw_start < w->body_start)
+			return 1;
+	}
+	return 0;
+}
+
 /* do_redact - build the redacted message from every finding */
 static int do_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		     secm_result *res, secm_error *err)
@@ -261,6 +274,13 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	if ((flags & SECM_INSPECT_FORCE_REDACT) && res->nfindings > 0 &&
 	    res->action != SECM_ACT_TEMPFAIL)
 		res->action = SECM_ACT_REDACT;
+	if (res->action == SECM_ACT_REDACT && !(flags & SECM_INSPECT_FORCE_REDACT) &&
+	    in_header(&w, res)) {
+		/* an MTA edits headers one by one and the body as a whole: a
+		 * secret in unparseable header text cannot be replaced there,
+		 * so hold the message rather than deliver it */
+		res->action = SECM_ACT_QUARANTINE;
+	}
 	if (res->action == SECM_ACT_REDACT) {
 		rc = do_redact(raw, len, &w, res, &err);
 		if (rc != SECM_OK) {
