@@ -127,3 +127,22 @@ unsigned char *secm_buf_steal(secm_buf *b, size_t *len)
 	b->len = b->cap = 0;
 	return p;
 }
+
+/* secm_vec_grow - room for one more element (see buf.h) */
+int secm_vec_grow(void **v, size_t n, size_t *cap, size_t elem, size_t first)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap)
+		return SECM_OK;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap <= n || ncap > SIZE_MAX / elem)
+		return SECM_ENOMEM;
+	nv = realloc(*v, ncap * elem);
+	if (nv == NULL)
+		return SECM_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return SECM_OK;
+}

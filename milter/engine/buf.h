@@ -33,6 +33,11 @@ void secm_buf_reset(secm_buf *b);
 void secm_buf_free(secm_buf *b);
 /* secm_buf_steal - hand over data (caller frees), leave b empty */
 unsigned char *secm_buf_steal(secm_buf *b, size_t *len);
+/* secm_vec_grow - make room for one more element in a vector *v of *n used
+ * and *cap allocated elements of size elem (first allocation: first
+ * elements); 0 or SECM_ENOMEM, leaving *v intact on failure.  For vectors of
+ * metadata only: the old block is not wiped. */
+int secm_vec_grow(void **v, size_t n, size_t *cap, size_t elem, size_t first);
 /* secm_wipe - explicit_bzero wrapper that the compiler cannot drop */
 void secm_wipe(void *p, size_t len);
 

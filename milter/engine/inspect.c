@@ -63,14 +63,9 @@ static int add_finding(secm_result *res, size_t *cap, const secm_snapshot *snap,
 			return SECM_OK;
 		}
 	}
-	if (res->nfindings == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		secm_finding *nv = realloc(res->findings, ncap * sizeof(*nv));
-		if (nv == NULL)
-			return SECM_ENOMEM;
-		res->findings = nv;
-		*cap = ncap;
-	}
+	if (secm_vec_grow((void **)&res->findings, res->nfindings, cap,
+			  sizeof(*res->findings), 16) != SECM_OK)
+		return SECM_ENOMEM;
 	f = &res->findings[res->nfindings++];
 	memset(f, 0, sizeof(*f));
 	f->rule = m->rule;

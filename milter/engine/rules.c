@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "rules_int.h"
 
 /* Under valgrind, PCRE2's JIT code (its SIMD search reads whole aligned
@@ -186,17 +187,8 @@ long secm_ruleset_find(const secm_ruleset *rs, const char *id)
 /* secm_ruleset_push - move *r into rs (r is zeroed on success) */
 int secm_ruleset_push(secm_ruleset *rs, secm_rule *r)
 {
-	secm_rule *v;
-	size_t cap;
-
-	if (rs->n == rs->cap) {
-		cap = rs->cap ? rs->cap * 2 : 32;
-		v = realloc(rs->v, cap * sizeof(*v));
-		if (v == NULL)
-			return SECM_ENOMEM;
-		rs->v = v;
-		rs->cap = cap;
-	}
+	if (secm_vec_grow((void **)&rs->v, rs->n, &rs->cap, sizeof(*rs->v), 32) != SECM_OK)
+		return SECM_ENOMEM;
 	rs->v[rs->n++] = *r;
 	memset(r, 0, sizeof(*r));
 	return SECM_OK;

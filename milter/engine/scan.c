@@ -131,17 +131,8 @@ static size_t utf8_step(const char *text, size_t len, size_t off)
 /* matches_push - append one match */
 static int matches_push(secm_matches *m, size_t rule, size_t start, size_t end)
 {
-	secm_match *v;
-	size_t cap;
-
-	if (m->n == m->cap) {
-		cap = m->cap ? m->cap * 2 : 16;
-		v = realloc(m->v, cap * sizeof(*v));
-		if (v == NULL)
-			return SECM_ENOMEM;
-		m->v = v;
-		m->cap = cap;
-	}
+	if (secm_vec_grow((void **)&m->v, m->n, &m->cap, sizeof(*m->v), 16) != SECM_OK)
+		return SECM_ENOMEM;
 	m->v[m->n].rule = rule;
 	m->v[m->n].start = start;
 	m->v[m->n].end = end;
