@@ -54,6 +54,9 @@ struct secm_ruleset {
 	secm_rule_limits lim;
 };
 
+/* secm_rule_validate - 1 when every validator of r accepts the candidate
+ * text[s..e) (validate.c) */
+int secm_rule_validate(const secm_rule *r, const char *text, size_t s, size_t e);
 /* secm_strlist_add - append a copy of s[0..len) */
 int secm_strlist_add(secm_strlist *l, const char *s, size_t len);
 /* secm_strlist_free - free the strings and the arrays */

@@ -94,22 +94,6 @@ static int keywords_hit(const scanner *sc, const secm_rule *r)
 	return 0;
 }
 
-/* validators_pass - the rule's validators all accept text[s..e) */
-static int validators_pass(const secm_rule *r, const char *text, size_t s,
-			   size_t e)
-{
-	if ((r->validators & SECM_VAL_ENTROPY) &&
-	    secm_shannon_entropy(text + s, e - s) < r->min_entropy)
-		return 0;
-	if ((r->validators & SECM_VAL_PLACEHOLDER) &&
-	    secm_is_placeholder(text + s, e - s))
-		return 0;
-	if ((r->validators & SECM_VAL_CRC32_BASE62) &&
-	    !secm_check_crc32_base62(text + s, e - s))
-		return 0;
-	return 1;
-}
-
 /* utf8_step - bytes to skip to pass the character at text[off]: its
  * length when it is a well-formed UTF-8 sequence, else 1 */
 static size_t utf8_step(const char *text, size_t len, size_t off)
@@ -236,7 +220,7 @@ static int scan_rule(scanner *sc, size_t ri, int first_only,
 		}
 		if (ss == PCRE2_UNSET || se <= ss || se > sc->len)
 			continue;
-		if (!validators_pass(r, sc->text, ss, se))
+		if (!secm_rule_validate(r, sc->text, ss, se))
 			continue;
 		if (matches_push(out, ri, ss, se) != SECM_OK) {
 			rc = secm_error_set(err, SECM_ENOMEM, NULL, 0, NULL,

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "rules_int.h"
 #include "validate.h"
 
 /* IEEE 802.3 CRC-32, reflected polynomial 0xEDB88320 (zlib's crc32) */
@@ -445,4 +446,20 @@ int secm_is_placeholder(const char *s, size_t len)
 	if (len >= 4 && is_sequence(s, len))
 		return 1;
 	return 0;
+}
+
+/* secm_rule_validate - the rule's validators all accept the candidate
+ * text[s..e); the rest of text is context some validators may read */
+int secm_rule_validate(const secm_rule *r, const char *text, size_t s, size_t e)
+{
+	if ((r->validators & SECM_VAL_ENTROPY) &&
+	    secm_shannon_entropy(text + s, e - s) < r->min_entropy)
+		return 0;
+	if ((r->validators & SECM_VAL_PLACEHOLDER) &&
+	    secm_is_placeholder(text + s, e - s))
+		return 0;
+	if ((r->validators & SECM_VAL_CRC32_BASE62) &&
+	    !secm_check_crc32_base62(text + s, e - s))
+		return 0;
+	return 1;
 }
