@@ -15,6 +15,9 @@
  *    refuses body replacement interleaved with header edits).
  *  - errors while collecting are remembered and turned into OnFailure at
  *    eom: no mail passes unscanned and none is lost.
+ *  - from GLUE_PROGRESS_MIN bytes on, smfi_progress before the scan, the
+ *    quarantine copy and the body replacement keeps the MTA's reply timer
+ *    (Sendmail's T=R, 10 s by default) from firing during long work.
  *
  * Threading: libmilter runs one connection's callbacks on any worker
  * thread, one at a time; all state hangs off smfi_setpriv.  The only shared
@@ -51,6 +54,7 @@
 #define GLUE_BODY_CHUNK 65535			/* MILTER_CHUNK_SIZE */
 #define GLUE_REPLY_MAX 900			/* below the 980-char line limit */
 #define GLUE_QREASON_MAX 99			/* Postfix cuts the hold reason there */
+#define GLUE_PROGRESS_MIN (256 * 1024)		/* smfi_progress from this size on */
 
 static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
 static secm_snapshot *snap_current;	/* guarded by snap_lock */
@@ -484,6 +488,14 @@ static int edit_headers(SMFICTX *ctx, glue_conn *c, const char *subject,
 	return rc;
 }
 
+/* keep_alive - smfi_progress before long work on a big message: resets the
+ * MTA's reply timer (Sendmail's T=R, 10 s by default); best effort */
+static void keep_alive(SMFICTX *ctx, size_t size)
+{
+	if (size >= GLUE_PROGRESS_MIN)
+		(void)smfi_progress(ctx);
+}
+
 /* replace_body - the new body in chunks, after every header edit */
 static int replace_body(SMFICTX *ctx, const secm_buf *body)
 {
@@ -611,12 +623,15 @@ static sfsistat apply(SMFICTX *ctx, glue_conn *c, const secm_result *res,
 		log_result(c, res, len, NULL);
 		if (edit_headers(ctx, c, res->redaction.subject, res->header) != 0)
 			return fail_verdict(ctx, c, "mta-edit-failed");
-		if (res->redaction.body_changed &&
-		    replace_body(ctx, &res->redaction.body) != 0)
-			return fail_verdict(ctx, c, "mta-edit-failed");
+		if (res->redaction.body_changed) {
+			keep_alive(ctx, res->redaction.body.len);
+			if (replace_body(ctx, &res->redaction.body) != 0)
+				return fail_verdict(ctx, c, "mta-edit-failed");
+		}
 		return SMFIS_CONTINUE;
 	case SECM_ACT_QUARANTINE:
 		secm_error_clear(&err);
+		keep_alive(ctx, len);	/* the store writes and syncs a copy */
 		if (secm_quarantine_store(c->msg.snap->config.quarantine_dir, raw, len,
 					  env, res->action, res->reason, res->findings,
 					  res->nfindings, time(NULL), item, sizeof(item),
@@ -690,6 +705,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	env.client_addr = c->client_addr[0] ? c->client_addr : NULL;
 	env.client_name = c->client_name;
 	memset(&res, 0, sizeof(res));
+	keep_alive(ctx, m->size);
 	secm_inspect(m->snap, raw, m->size, &env, 0, &res);
 	rc = apply(ctx, c, &res, raw, m->size, &env);
 	secm_result_free(&res);

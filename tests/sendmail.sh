@@ -1,0 +1,350 @@
+#!/bin/sh
+# sendmail.sh - secret-milter behind a real, private Sendmail on 127.0.0.1.
+#
+# Debian's sendmail-bin and sendmail-cf (plus libwrap0) are downloaded with
+# apt-get into a cache and unpacked with dpkg -x into the temp dir, never
+# installed (they conflict with postfix); tests/sendmail-lib.sh builds a
+# private sendmail.cf from tests/integration/sendmail/secm-test.mc with
+# INPUT_MAIL_FILTER(..., F=T) and runs `sendmail -bD` with it, logging
+# through a private /dev/log.  smtp-sink is the smart host (one file per
+# delivered message).  Cases:
+#   1. a clean message is delivered unchanged (except Received/X-Secret-Milter)
+#   2. a leaky multipart is delivered redacted, every other byte identical,
+#      the sender's forged X-Secret-Milter header replaced by ours
+#   3. a secret in the Subject is redacted in the Subject
+#   4. reject: the client gets a 5xx after the final dot
+#   5. quarantine: Sendmail's own quarantine (`mailq -qQ` lists it with our
+#      reason) plus our store (.json + .eml); released with
+#      `sendmail -Q -qQ -qI<id>` and delivered once by a queue run
+#   6. a 2.4 MB leaky message (many body chunks, a long scan, a replaced body
+#      in 64 KiB pieces) is redacted; a protocol trace shows the progress
+#      packets secret-milter sends before its scan and before the new body
+#   7. the milter stopped: with F=T the client gets a 4xx and nothing is
+#      delivered or queued
+# After every case: the planted canary secret appears in no log line
+# (Sendmail's syslog, the milter's log), no SMTP reply and no quarantine
+# metadata.
+#
+# Environment (tests/tests.am): SECRET_MILTER, top_srcdir, top_builddir.
+# SS_DEBCACHE=DIR caches the .debs elsewhere; SM_KEEP=1 keeps the temp dir.
+# Exit 77 (skip) only when not root or the .debs cannot be downloaded.
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+SECRET_MILTER=${SECRET_MILTER:-$top_builddir/milter/secret-milter}
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/sendmail-lib.sh"
+
+DATA=$top_srcdir/tests/integration
+CANARY=AKIAZ5Q7NQ3H2K4M6P7R
+PLACEHOLDER='[REDACTED:aws-access-key-id]'
+FROM=alice@secm.test
+EXT=bob@example.net
+
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP not root (a private Sendmail needs root: namespaces, queue, ports)"
+	exit 77
+fi
+PATH="$PATH:/usr/sbin:/sbin"
+export PATH
+for t in smtp-sink swaks perl m4 dpkg apt-get unshare mount; do
+	if ! command -v "$t" >/dev/null 2>&1; then
+		echo "Bail out! $t is missing: run tests/install-deps.sh"
+		exit 99
+	fi
+done
+if [ ! -x "$SECRET_MILTER" ]; then
+	echo "Bail out! $SECRET_MILTER is not built"
+	exit 99
+fi
+ss_fetch
+START=$(date +%s)
+sm_init
+trap 'ss_stop; sm_cleanup' EXIT
+
+n=0
+failed=0
+
+# ok / not_ok / check LABEL CMD... - TAP lines
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+check() {
+	label=$1; shift
+	if "$@"; then ok "$label"; else not_ok "$label"; fi
+}
+
+# strip_ours FILE - the message without Received: and X-Secret-Milter:
+# header fields (with their continuation lines); the body is untouched
+strip_ours() {
+	tr -d '\r' <"$1" | awk '
+		!body && /^$/ { body = 1 }
+		!body && /^[ \t]/ { if (skip) next; print; next }
+		!body { skip = ($0 ~ /^(Received|X-Secret-Milter):/) ? 1 : 0; if (skip) next }
+		{ lines[n++] = $0 }
+		END {	# swaks ends DATA with an extra CRLF: trailing blank lines do not count
+			while (n > 0 && lines[n - 1] == "") n--
+			for (i = 0; i < n; i++) print lines[i] }'
+}
+
+# same FILE1 FILE2 - byte comparison, diff on stderr when they differ
+same() {
+	if cmp -s "$1" "$2"; then return 0; fi
+	diff -u "$1" "$2" | head -40 | sed 's/^/# /' >&2
+	return 1
+}
+
+# no_canary - the canary appears in no log, reply or metadata
+no_canary() {
+	bad=""
+	for f in "$SS_LOG" "$SM_MILTERLOG" "$SM_TMP/sendmail.out"; do
+		grep -F -q "$CANARY" "$f" 2>/dev/null && bad="$bad $(basename "$f")"
+	done
+	# swaks prints what it sends too: only the server's lines count
+	if [ -f "${SM_SWAKSOUT:-/nonexistent}" ] &&
+	   grep -E '^ *<[-~*]' "$SM_SWAKSOUT" | grep -F -q "$CANARY"; then
+		bad="$bad smtp-reply"
+	fi
+	for f in "$SM_TMP"/milter/quarantine/*.json; do
+		[ -f "$f" ] && grep -F -q "$CANARY" "$f" && bad="$bad $(basename "$f")"
+	done
+	if [ -n "$bad" ]; then
+		sm_log "canary found in:$bad"
+		return 1
+	fi
+	return 0
+}
+
+# send_swaks FILE TO [more swaks args] - send FILE, remember the exit code
+send_swaks() {
+	file=$1; to=$2; shift 2
+	sm_swaks --from "$FROM" --to "$to" --data "@$file" "$@"
+	SWAKS_RC=$?
+}
+
+# queued_as - the queue id from the last swaks conversation (Sendmail:
+# "250 2.0.0 6AQ2GoxG009771 Message accepted for delivery")
+queued_as() {
+	sed -n 's/^ *<- *250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p' "$SM_SWAKSOUT" | tail -n 1
+}
+
+# deliver FILE TO - send and wait for one more smtp-sink file; DELIVERED
+# is then that file with smtp-sink's own lines removed
+deliver() {
+	before=$(sm_sink_count)
+	send_swaks "$1" "$2"
+	DELIVERED=$SM_TMP/delivered.$n
+	if [ "$SWAKS_RC" -ne 0 ]; then
+		sm_log "swaks exit $SWAKS_RC:"; sed 's/^/#   /' "$SM_SWAKSOUT" | grep -v '^#   ->' >&2
+		: >"$DELIVERED"
+		return 1
+	fi
+	if ! sm_wait_sink $((before + 1)) 30; then
+		sm_log "no delivery within 30 s"; tail -n 5 "$SS_LOG" | sed 's/^/#   /' >&2
+		: >"$DELIVERED"
+		return 1
+	fi
+	sm_sink_message "$(sm_sink_latest)" >"$DELIVERED"
+}
+
+# milter_reload - SIGUSR1 after rewriting the config; wait for the log line
+milter_reload() {
+	reloads=$(grep -c 'reloaded' "$SM_MILTERLOG")
+	kill -USR1 "$SM_MILTERPID"
+	i=0
+	while [ "$(grep -c 'reloaded' "$SM_MILTERLOG")" -le "$reloads" ]; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# conf_all ACTION - every severity, external and internal, does ACTION
+CONF=$SM_TMP/secret-milter.conf
+conf_all() {
+	sm_milter_config "$CONF" "InternalDomains secm.test" \
+		"ExternalActionCritical $1" "ExternalActionHigh $1" \
+		"ExternalActionMedium $1" "InternalActionCritical $1" \
+		"InternalActionHigh $1"
+}
+
+# ---------------------------------------------------------------- set-up
+conf_all redact
+if ! sm_sink_start || ! sm_milter_start "$CONF" || ! ss_setup; then
+	echo "Bail out! could not start smtp-sink, secret-milter or Sendmail"
+	exit 99
+fi
+sm_log "temp dir $SM_TMP, smtp $SM_SMTPPORT, sink $SM_SINKPORT, milter $SM_MILTERPORT"
+check "the private sendmail.cf declares secret-milter with F=T" \
+	grep -q "^Xsecret-milter, S=inet:$SM_MILTERPORT@127.0.0.1, F=T," "$SS_CF"
+check "Sendmail logs through the private /dev/log" \
+	grep -q 'starting daemon' "$SS_LOG"
+
+# ---------------------------------------------------------------- 1. clean
+deliver "$DATA/clean.eml" "$EXT"
+check "a clean message is delivered" [ -s "$DELIVERED" ]
+strip_ours "$DATA/clean.eml" >"$SM_TMP/expect.1"
+strip_ours "$DELIVERED" >"$SM_TMP/got.1"
+check "a clean message arrives byte-identical apart from Received and X-Secret-Milter" \
+	same "$SM_TMP/expect.1" "$SM_TMP/got.1"
+check "a clean message gets one X-Secret-Milter header saying clean" \
+	sh -c "[ \"\$(grep -c '^X-Secret-Milter: clean' '$DELIVERED')\" = 1 ]"
+check "the milter logs the clean message as accepted, under Sendmail's queue id" \
+	grep -Eq ': [0-9A-Za-z]{14}: action=accept' "$SM_MILTERLOG"
+check "no log line or reply holds the canary after the clean message" no_canary
+
+# ---------------------------------------------------------------- 2. redact
+deliver "$DATA/leaky-multipart.eml" "$EXT"
+check "a leaky multipart message is delivered" [ -s "$DELIVERED" ]
+check "the delivered message no longer holds the secret" \
+	sh -c "! grep -F -q '$CANARY' '$DELIVERED'"
+check "the secret is replaced by [REDACTED:aws-access-key-id]" \
+	grep -F -q "$PLACEHOLDER" "$DELIVERED"
+strip_ours "$DATA/leaky-multipart.eml" | sed "s/$CANARY/$PLACEHOLDER/" >"$SM_TMP/expect.2"
+strip_ours "$DELIVERED" >"$SM_TMP/got.2"
+check "every other byte (headers, the attachment part) is identical" \
+	same "$SM_TMP/expect.2" "$SM_TMP/got.2"
+check "the sender's forged X-Secret-Milter header is replaced by exactly one of ours" \
+	sh -c "[ \"\$(grep -c '^X-Secret-Milter:' '$DELIVERED')\" = 1 ] && grep -q '^X-Secret-Milter: redact' '$DELIVERED'"
+check "the milter log names the rule and the part" \
+	grep -q 'action=redact rules=[^ ]*aws-access-key-id.* parts=1' "$SM_MILTERLOG"
+check "no log line or reply holds the canary after redaction" no_canary
+
+# ---------------------------------------------------------------- 3. subject
+deliver "$DATA/leaky-subject.eml" "$EXT"
+check "a message with a secret in its Subject is delivered" [ -s "$DELIVERED" ]
+check "the Subject is redacted" \
+	sh -c "grep '^Subject:' '$DELIVERED' | grep -F -q '$PLACEHOLDER'"
+check "the secret is nowhere in the delivered message" \
+	sh -c "! grep -F -q '$CANARY' '$DELIVERED'"
+strip_ours "$DATA/leaky-subject.eml" | sed '/^Subject:/d' >"$SM_TMP/expect.3"
+strip_ours "$DELIVERED" | sed '/^Subject:/d' >"$SM_TMP/got.3"
+check "everything but the Subject is unchanged" same "$SM_TMP/expect.3" "$SM_TMP/got.3"
+# Sendmail logs a changed header's old value above Milter.LogLevel 8: the
+# .mc sets 8, as secret-milter(8) tells Sendmail sites to
+check "no log line or reply holds the canary after the Subject case" no_canary
+
+# ---------------------------------------------------------------- 4. reject
+conf_all reject
+check "SIGUSR1 reloads the configuration" milter_reload
+before=$(sm_sink_count)
+send_swaks "$DATA/leaky-multipart.eml" "$EXT"
+check "a secret is refused after the final dot (swaks exit 26)" [ "$SWAKS_RC" -eq 26 ]
+check "the client sees a 5xx with enhanced code 5.7.1" \
+	grep -q '^ *<\*\* *550 5\.7\.1' "$SM_SWAKSOUT"
+check "the reply names the rule id" grep -q '<\*\*.*aws-access-key-id' "$SM_SWAKSOUT"
+check "Sendmail logs the milter's reject" \
+	grep -q 'Milter: data, reject=550 5\.7\.1' "$SS_LOG"
+sleep 1
+check "nothing was delivered for the rejected message" [ "$(sm_sink_count)" -eq "$before" ]
+check "no log line or reply holds the canary after the reject" no_canary
+
+# ---------------------------------------------------------------- 5. quarantine
+conf_all quarantine
+milter_reload
+before=$(sm_sink_count)
+send_swaks "$DATA/leaky-multipart.eml" "$EXT"
+qid=$(queued_as)
+check "a quarantined message is accepted by Sendmail (250 2.0.0 ID Message accepted)" \
+	[ "$SWAKS_RC" -eq 0 -a -n "$qid" ]
+sleep 1
+ss_mailq_quarantine >"$SM_TMP/mailq.5"
+check "mailq -qQ lists it" grep -q "^$qid" "$SM_TMP/mailq.5"
+check "with our reason naming the rule" \
+	grep -q 'QUARANTINE: secret-milter: aws-access-key-id' "$SM_TMP/mailq.5"
+check "Sendmail logs the milter quarantine" \
+	grep -q "$qid: milter=secret-milter, quarantine=secret-milter: aws-access-key-id" "$SS_LOG"
+check "Sendmail keeps it as a quarantined queue file (hf$qid)" [ -f "$SS_QUEUE/hf$qid" ]
+check "nothing was delivered for the quarantined message" [ "$(sm_sink_count)" -eq "$before" ]
+json=$(ls "$SM_TMP"/milter/quarantine/*"$qid"*.json 2>/dev/null | head -n 1)
+eml=${json%.json}.eml
+check "our store holds a .json and an .eml for it, named by the queue id" \
+	[ -n "$json" -a -f "$json" -a -f "$eml" ]
+check "the metadata names the rule and the queue id" \
+	sh -c "grep -q 'aws-access-key-id' '$json' && grep -q '$qid' '$json'"
+strip_ours "$DATA/leaky-multipart.eml" >"$SM_TMP/expect.5"
+strip_ours "$eml" >"$SM_TMP/got.5"
+check "the stored .eml is the message as Sendmail passed it (headers rebuilt byte for byte)" \
+	same "$SM_TMP/expect.5" "$SM_TMP/got.5"
+check "no log line, reply or metadata holds the canary after quarantine" no_canary
+# the operator's way out (secret-milter(8)): unquarantine, then a queue run
+ss_sendmail -Q -qQ -qI"$qid" >"$SM_TMP/release.5" 2>&1
+check "sendmail -Q -qQ -qI<id> takes it out of the quarantine" \
+	grep -q "$qid: unquarantine" "$SS_LOG"
+ss_sendmail -qI"$qid" >>"$SM_TMP/release.5" 2>&1
+sm_wait_sink $((before + 1)) 30
+sleep 1	# a second copy would show up now
+check "and a queue run (sendmail -qI<id>) delivers it, once" \
+	[ "$(sm_sink_count)" -eq $((before + 1)) ]
+ss_mailq_quarantine >"$SM_TMP/mailq.5.after"
+check "and mailq -qQ no longer lists it" \
+	sh -c "! grep -q '^$qid' '$SM_TMP/mailq.5.after'"
+
+# ---------------------------------------------------------------- 6. large
+# 2.4 MB: the body arrives in ~37 chunks, the scan takes a while and the new
+# body goes back in 64 KiB pieces.  Sent through a `sendmail -bs` session of its own run with
+# -d64.25 (milter protocol trace), which shows the SMFIR_PROGRESS packets
+# (state p) that keep Sendmail's reply timer (T=R) from firing.  The canary
+# sits in the body only: the trace prints header values.
+conf_all redact
+milter_reload
+BIG=$SM_TMP/big.eml
+{
+	echo "From: Alice Example <$FROM>"
+	echo "To: <$EXT>"
+	echo "Subject: a large leaky message"
+	echo "Message-ID: <big-1@secm.test>"
+	echo "Date: Wed, 25 Nov 2026 10:30:00 +0000"
+	echo "MIME-Version: 1.0"
+	echo "Content-Type: text/plain; charset=us-ascii"
+	echo
+	echo "the key: $CANARY"
+	perl -e 'printf "line %05d of filler text, nothing secret here at all ....\n", $_ for 1 .. 40000'
+	echo "and again at the end: $CANARY"
+} >"$BIG"
+before=$(sm_sink_count)
+ss_bs_session "$BIG" "$FROM" "$EXT" -d64.25 >"$SM_TMP/bs.6" 2>&1
+check "a 2.4 MB leaky message is accepted over SMTP (sendmail -bs)" \
+	grep -q '^250 2\.0\.0 .* Message accepted' "$SM_TMP/bs.6"
+check "the milter sent progress before its scan and before the new body" \
+	[ "$(grep -c 'milter_data(secret-milter): state p' "$SM_TMP/bs.6")" -ge 2 ]
+sm_wait_sink $((before + 1)) 30
+sm_sink_message "$(sm_sink_latest)" >"$SM_TMP/delivered.6"
+check "it is delivered" [ "$(sm_sink_count)" -eq $((before + 1)) ]
+check "both secrets in it are redacted" \
+	sh -c "[ \"\$(grep -c -F '$PLACEHOLDER' '$SM_TMP/delivered.6')\" = 2 ] && ! grep -F -q '$CANARY' '$SM_TMP/delivered.6'"
+check "its body is otherwise complete" \
+	sh -c "[ \"\$(grep -c '^line [0-9]* of filler' '$SM_TMP/delivered.6')\" = 40000 ]"
+check "no SMTP reply or protocol trace line holds the canary" \
+	sh -c "! grep -F -q '$CANARY' '$SM_TMP/bs.6'"
+check "no log line holds the canary after the large message" no_canary
+
+# ---------------------------------------------------------------- 7. milter down
+check "Sendmail logged no milter error or timeout while the milter ran" \
+	sh -c "! grep -Ei 'milter.*(timeout|timed out|error|read\\(|write\\()' '$SS_LOG' | grep -q ."
+# SIGKILL: as if it had crashed
+kill -KILL "$SM_MILTERPID"
+wait "$SM_MILTERPID" 2>/dev/null
+SM_MILTERPID=""
+before=$(sm_sink_count)
+send_swaks "$DATA/leaky-multipart.eml" "$EXT"
+check "with the milter down (F=T) the client gets a 4xx" \
+	grep -q '^ *<\*\* *4[0-9][0-9]' "$SM_SWAKSOUT"
+check "swaks reports the failure (exit $SWAKS_RC, not 0)" [ "$SWAKS_RC" -ne 0 ]
+check "Sendmail logs that it tempfails because the milter is down" \
+	grep -q 'Milter: initialization failed, temp failing commands' "$SS_LOG"
+sleep 1
+check "nothing was delivered while the milter was down" [ "$(sm_sink_count)" -eq "$before" ]
+ss_sendmail -bp >"$SM_TMP/mailq.7" 2>&1
+check "and nothing was queued: the client keeps the message" \
+	grep -q 'queue is empty' "$SM_TMP/mailq.7"
+check "no log line or reply holds the canary with the milter down" no_canary
+
+# ---------------------------------------------------------------- stop
+ss_stop
+check "every sendmail process is gone after SIGTERM" [ -z "$(ss_procs)" ]
+
+echo "1..$n"
+sm_log "$failed of $n failed; $(($(date +%s) - START)) s"
+[ "$failed" -eq 0 ] && exit 0
+exit 1
