@@ -61,102 +61,15 @@ ss_fetch
 START=$(date +%s)
 sm_init
 trap 'ss_stop; sm_cleanup' EXIT
+. "$top_srcdir/tests/mta-checks.sh"
+MTA_LOG=$SM_TMP/sendmail.log
+MTA_LOGS="$MTA_LOG $SM_TMP/sendmail.out"
 
-n=0
-failed=0
-
-# ok / not_ok / check LABEL CMD... - TAP lines
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
-check() {
-	label=$1; shift
-	if "$@"; then ok "$label"; else not_ok "$label"; fi
-}
-
-# strip_ours FILE - the message without Received: and X-Secret-Milter:
-# header fields (with their continuation lines); the body is untouched
-strip_ours() {
-	tr -d '\r' <"$1" | awk '
-		!body && /^$/ { body = 1 }
-		!body && /^[ \t]/ { if (skip) next; print; next }
-		!body { skip = ($0 ~ /^(Received|X-Secret-Milter):/) ? 1 : 0; if (skip) next }
-		{ lines[n++] = $0 }
-		END {	# swaks ends DATA with an extra CRLF: trailing blank lines do not count
-			while (n > 0 && lines[n - 1] == "") n--
-			for (i = 0; i < n; i++) print lines[i] }'
-}
-
-# same FILE1 FILE2 - byte comparison, diff on stderr when they differ
-same() {
-	if cmp -s "$1" "$2"; then return 0; fi
-	diff -u "$1" "$2" | head -40 | sed 's/^/# /' >&2
-	return 1
-}
-
-# no_canary - the canary appears in no log, reply or metadata
-no_canary() {
-	bad=""
-	for f in "$SS_LOG" "$SM_MILTERLOG" "$SM_TMP/sendmail.out"; do
-		grep -F -q "$CANARY" "$f" 2>/dev/null && bad="$bad $(basename "$f")"
-	done
-	# swaks prints what it sends too: only the server's lines count
-	if [ -f "${SM_SWAKSOUT:-/nonexistent}" ] &&
-	   grep -E '^ *<[-~*]' "$SM_SWAKSOUT" | grep -F -q "$CANARY"; then
-		bad="$bad smtp-reply"
-	fi
-	for f in "$SM_TMP"/milter/quarantine/*.json; do
-		[ -f "$f" ] && grep -F -q "$CANARY" "$f" && bad="$bad $(basename "$f")"
-	done
-	if [ -n "$bad" ]; then
-		sm_log "canary found in:$bad"
-		return 1
-	fi
-	return 0
-}
-
-# send_swaks FILE TO [more swaks args] - send FILE, remember the exit code
-send_swaks() {
-	file=$1; to=$2; shift 2
-	sm_swaks --from "$FROM" --to "$to" --data "@$file" "$@"
-	SWAKS_RC=$?
-}
 
 # queued_as - the queue id from the last swaks conversation (Sendmail:
 # "250 2.0.0 6AQ2GoxG009771 Message accepted for delivery")
 queued_as() {
 	sed -n 's/^ *<- *250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p' "$SM_SWAKSOUT" | tail -n 1
-}
-
-# deliver FILE TO - send and wait for one more smtp-sink file; DELIVERED
-# is then that file with smtp-sink's own lines removed
-deliver() {
-	before=$(sm_sink_count)
-	send_swaks "$1" "$2"
-	DELIVERED=$SM_TMP/delivered.$n
-	if [ "$SWAKS_RC" -ne 0 ]; then
-		sm_log "swaks exit $SWAKS_RC:"; sed 's/^/#   /' "$SM_SWAKSOUT" | grep -v '^#   ->' >&2
-		: >"$DELIVERED"
-		return 1
-	fi
-	if ! sm_wait_sink $((before + 1)) 30; then
-		sm_log "no delivery within 30 s"; tail -n 5 "$SS_LOG" | sed 's/^/#   /' >&2
-		: >"$DELIVERED"
-		return 1
-	fi
-	sm_sink_message "$(sm_sink_latest)" >"$DELIVERED"
-}
-
-# milter_reload - SIGUSR1 after rewriting the config; wait for the log line
-milter_reload() {
-	reloads=$(grep -c 'reloaded' "$SM_MILTERLOG")
-	kill -USR1 "$SM_MILTERPID"
-	i=0
-	while [ "$(grep -c 'reloaded' "$SM_MILTERLOG")" -le "$reloads" ]; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
-	return 0
 }
 
 # conf_all ACTION - every severity, external and internal, does ACTION
