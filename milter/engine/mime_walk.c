@@ -191,8 +191,12 @@ static void unit_clear(secm_unit *u)
 	}
 	free(u->map);
 	free(u->map_end);
+	free(u->seg_src);
+	free(u->seg_dec);
 	u->text = u->source = NULL;
 	u->map = u->map_end = NULL;
+	u->seg_src = u->seg_dec = NULL;
+	u->nseg = 0;
 }
 
 /* detect_crlf - line end style of the first line end in p, else dflt */
@@ -261,6 +265,7 @@ static void add_unit(walk_ctx *c, const char *path, const char *type,
 	secm_cs_fallback how;
 	char used[48];
 	secm_unit *u;
+	size_t *ss = NULL, *sd = NULL, nseg = 0;
 
 	if (secm_cte_decode(cte, c->raw + start, end - start, &dec, NULL, 0) != 0)
 		goto oom;
@@ -269,13 +274,17 @@ static void add_unit(walk_ctx *c, const char *path, const char *type,
 		goto out;
 	}
 	c->decoded += dec.len;
-	if (secm_charset_to_utf8(charset, dec.data, dec.len, &utf, used,
-				 sizeof(used), &how) != 0 ||
+	if (secm_charset_to_utf8_map(charset, dec.data, dec.len, &utf, used,
+				     sizeof(used), &how, &ss, &sd, &nseg) != 0 ||
 	    secm_buf_reserve(&utf, 0) != 0)
 		goto oom;
 	u = new_unit(c->w);
 	if (u == NULL)
 		goto oom;
+	u->seg_src = ss;
+	u->seg_dec = sd;
+	u->nseg = nseg;
+	ss = sd = NULL;
 	u->kind = SECM_UNIT_BODY;
 	snprintf(u->path, sizeof(u->path), "%s", path);
 	snprintf(u->content_type, sizeof(u->content_type), "%s", type);
@@ -302,6 +311,8 @@ static void add_unit(walk_ctx *c, const char *path, const char *type,
 oom:
 	c->rc = SECM_ENOMEM;
 out:
+	free(ss);
+	free(sd);
 	secm_buf_free(&dec);
 	secm_buf_free(&utf);
 }

@@ -70,6 +70,11 @@ typedef struct secm_unit {
 				   name ("ISO-8859-1" for the Latin-1 fallback) */
 	int charset_fallback;	/* secm_cs_fallback: 0 exact, 1 bad bytes became
 				   U+FFFD, 2 unknown label read as UTF-8, 3 as Latin-1 */
+	/* added for splicing (splice): body units only, else NULL/0 */
+	size_t *seg_src;	/* nseg+1 source offsets of safe line starts */
+	size_t *seg_dec;	/* the same points in the transfer-decoded bytes
+				   (see secm_charset_to_utf8_map) */
+	size_t nseg;
 } secm_unit;
 
 typedef struct secm_walk {

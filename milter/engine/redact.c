@@ -6,10 +6,22 @@
  * source range it covers), snap them to UTF-8 character bounds, merge
  * overlaps, and replace each range with "[REDACTED:<rule-id>]" (the rule
  * of the earliest span in a merged group); in HTML the whole tags inside a
- * replaced range are kept after the placeholder so markup stays balanced.  The new text goes back to the
- * charset the walk decoded with, then to the part's transfer encoding and
- * line ends (uuencode keeps its begin and end lines), and replaces the
- * part's [raw_start, raw_end).  Every other byte is copied as it was.
+ * replaced range are kept after the placeholder so markup stays balanced.
+ *
+ * Splicing is done on the part's transfer-decoded bytes, not by converting
+ * the whole new text back to the charset (which would turn bytes that
+ * decoded to U+FFFD into '?' far from any secret): the walk recorded the
+ * line starts where the conversion is in its initial state (unit seg_*),
+ * only the segments an edit touches are looked at, and inside them the
+ * bytes are cut at characters (secm_charset_cuts; ISO-2022-JP with its
+ * designations restored around the placeholder) so that only the replaced
+ * characters are converted; when a segment cannot be mapped it is
+ * converted back whole, and without a map the whole text is (as before).
+ * The decoded bytes then get the part's transfer encoding and line ends
+ * (uuencode keeps its begin and end lines) and replace the part's
+ * [raw_start, raw_end).  Every other byte is copied as it was.
+ * secm_rewrite_units turns a new source into one edit (the common prefix
+ * and suffix stay) and splices it the same way.
  *
  * Subject: the value is rebuilt from the redacted decoded text, RFC 2047
  * encoded (UTF-8) only when it is not ASCII, and folded at whitespace so
@@ -40,6 +52,11 @@ typedef struct range {
 	size_t s, e;
 	const char *rule;
 } range;
+
+typedef struct edit {
+	size_t s, e;		/* replaced range of the unit's source */
+	size_t ro, rl;		/* replacement text in the edit buffer */
+} edit;
 
 typedef struct splice {
 	size_t start, end;	/* replaced raw range */
@@ -89,12 +106,13 @@ static int keep_tags(const unsigned char *src, size_t s, size_t e, secm_buf *out
 	return SECM_OK;
 }
 
-/* replace_ranges - append the unit's source with ranges (sorted, merged)
- * replaced by placeholders */
-static int replace_ranges(const secm_unit *u, range *r, size_t nr, secm_buf *out)
+/* build_edits - turn the unit's ranges (any order, may overlap) into
+ * sorted, disjoint edits whose replacement text is appended to rb */
+static int build_edits(const secm_unit *u, range *r, size_t nr, edit *ed,
+		       size_t *ned, secm_buf *rb)
 {
 	const unsigned char *src = (const unsigned char *)u->source;
-	size_t i, pos = 0, s, e;
+	size_t i, pos = 0, s, e, n = 0;
 
 	for (i = 0; i < nr; i++) {
 		s = r[i].s;
@@ -121,14 +139,172 @@ static int replace_ranges(const secm_unit *u, range *r, size_t nr, secm_buf *out
 		}
 		if (s < pos)
 			s = pos;
-		if (secm_buf_append(out, src + pos, s - pos) != 0 ||
-		    secm_buf_printf(out, "[REDACTED:%s]", rule) != 0)
+		ed[n].s = s;
+		ed[n].e = e > s ? e : s;
+		ed[n].ro = rb->len;
+		if (secm_buf_printf(rb, "[REDACTED:%s]", rule) != 0)
 			return SECM_ENOMEM;
-		if (u->is_html && keep_tags(src, s, e, out) != 0)
+		if (u->is_html && keep_tags(src, s, e, rb) != 0)
 			return SECM_ENOMEM;
+		ed[n].rl = rb->len - ed[n].ro;
+		n++;
 		pos = e > pos ? e : pos;
 	}
-	return secm_buf_append(out, src + pos, u->source_len - pos);
+	*ned = n;
+	return SECM_OK;
+}
+
+/* apply_edits - append src[from..to) with the edits (absolute offsets,
+ * inside the range) applied */
+static int apply_edits(const unsigned char *src, size_t from, size_t to,
+		       const edit *ed, size_t ned, const secm_buf *rb,
+		       secm_buf *out)
+{
+	size_t i, pos = from;
+
+	for (i = 0; i < ned; i++) {
+		if (secm_buf_append(out, src + pos, ed[i].s - pos) != 0 ||
+		    secm_buf_append(out, rb->data + ed[i].ro, ed[i].rl) != 0)
+			return SECM_ENOMEM;
+		pos = ed[i].e;
+	}
+	return secm_buf_append(out, src + pos, to - pos);
+}
+
+/* seg_of - the segment of u holding source offset pos */
+static size_t seg_of(const secm_unit *u, size_t pos)
+{
+	size_t lo = 0, hi = u->nseg;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (u->seg_src[mid] <= pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* seg_after - one past the last segment an edit touches */
+static size_t seg_after(const secm_unit *u, const edit *e)
+{
+	return seg_of(u, e->e > e->s ? e->e - 1 : e->s) + 1;
+}
+
+/* splice_fine - cut the segment's decoded bytes d[0..dl) at characters and
+ * convert only each edit's text; 0 or SECM_ECHARSET when that cannot be
+ * done (the caller then converts the segment whole) */
+static int splice_fine(const secm_unit *u, const unsigned char *d, size_t dl,
+		       const unsigned char *s, size_t sl, size_t off,
+		       const edit *ed, size_t ned, const secm_buf *rb,
+		       secm_buf *out)
+{
+	secm_cs_cut *c = NULL;
+	secm_buf mid = SECM_BUF_INIT;
+	size_t nc, i, ks, ke, pd = 0, es, ee;
+	int jis = secm_charset_is_jis(u->decode_charset), rc;
+
+	rc = secm_charset_cuts(u->decode_charset, d, dl, s, sl, &c, &nc);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < ned && rc == 0; i++) {
+		es = ed[i].s - off;
+		ee = ed[i].e - off;
+		for (ks = nc - 1; ks > 0 && c[ks].utf > es; ks--)
+			;
+		while (ks > 0 && c[ks - 1].utf == c[ks].utf)
+			ks--;
+		for (ke = 0; ke + 1 < nc && c[ke].utf < ee; ke++)
+			;
+		while (ke + 1 < nc && c[ke + 1].utf == c[ke].utf)
+			ke++;
+		if (c[ks].dec < pd || c[ke].utf < ee) {
+			rc = SECM_ECHARSET;
+			break;
+		}
+		secm_buf_reset(&mid);
+		if (secm_buf_append(out, d + pd, c[ks].dec - pd) != 0 ||
+		    (jis && c[ks].st_len > 0 &&
+		     secm_buf_append(out, "\x1b(B", 3) != 0) ||
+		    secm_buf_append(&mid, s + c[ks].utf, es - c[ks].utf) != 0 ||
+		    secm_buf_append(&mid, rb->data + ed[i].ro, ed[i].rl) != 0 ||
+		    secm_buf_append(&mid, s + ee, c[ke].utf - ee) != 0) {
+			rc = SECM_ENOMEM;
+			break;
+		}
+		rc = secm_charset_from_utf8(u->decode_charset, mid.data, mid.len, out);
+		if (rc == 0 && jis && c[ke].st_len > 0 &&
+		    secm_buf_append(out, d + c[ke].st_off, c[ke].st_len) != 0)
+			rc = SECM_ENOMEM;
+		pd = c[ke].dec;
+	}
+	if (rc == 0)
+		rc = secm_buf_append(out, d + pd, dl - pd);
+	if (mid.data != NULL)
+		secm_wipe(mid.data, mid.len);
+	secm_buf_free(&mid);
+	free(c);
+	return rc;
+}
+
+/* splice_segments - segments a..b of the unit, decoded d (whole part),
+ * with edits applied: character-exact where possible, else the segments
+ * converted back whole */
+static int splice_segments(const secm_unit *u, const unsigned char *d,
+			   size_t a, size_t b, const edit *ed, size_t ned,
+			   const secm_buf *rb, secm_buf *out)
+{
+	const unsigned char *src = (const unsigned char *)u->source;
+	secm_buf t = SECM_BUF_INIT;
+	size_t mark = out->len, da = u->seg_dec[a], sa = u->seg_src[a];
+	int rc;
+
+	rc = splice_fine(u, d + da, u->seg_dec[b] - da, src + sa,
+			 u->seg_src[b] - sa, sa, ed, ned, rb, out);
+	if (rc != SECM_ECHARSET)
+		return rc;
+	secm_wipe(out->data + mark, out->len - mark);
+	out->len = mark;
+	rc = apply_edits(src, sa, u->seg_src[b], ed, ned, rb, &t);
+	if (rc == 0)
+		rc = secm_charset_from_utf8(u->decode_charset, t.data, t.len, out);
+	if (t.data != NULL)
+		secm_wipe(t.data, t.len);
+	secm_buf_free(&t);
+	return rc;
+}
+
+/* splice_decoded - the part's new decoded bytes: d[0..dl) with only the
+ * segments the edits touch converted again; SECM_ECHARSET when the unit
+ * has no usable segment map */
+static int splice_decoded(const secm_unit *u, const unsigned char *d,
+			  size_t dl, const edit *ed, size_t ned,
+			  const secm_buf *rb, secm_buf *out)
+{
+	size_t i = 0, j, a, b, b2, pd = 0;
+	int rc;
+
+	if (u->seg_src == NULL || u->nseg == 0 || u->seg_dec[u->nseg] != dl ||
+	    u->seg_src[u->nseg] != u->source_len)
+		return SECM_ECHARSET;
+	while (i < ned) {
+		a = seg_of(u, ed[i].s);
+		b = seg_after(u, &ed[i]);
+		for (j = i; j + 1 < ned && seg_of(u, ed[j + 1].s) < b; j++) {
+			b2 = seg_after(u, &ed[j + 1]);
+			b = b2 > b ? b2 : b;
+		}
+		if (secm_buf_append(out, d + pd, u->seg_dec[a] - pd) != 0)
+			return SECM_ENOMEM;
+		rc = splice_segments(u, d, a, b, ed + i, j + 1 - i, rb, out);
+		if (rc != 0)
+			return rc;
+		pd = u->seg_dec[b];
+		i = j + 1;
+	}
+	return secm_buf_append(out, d + pd, dl - pd);
 }
 
 /* uu_body - re-encode a uuencoded part, keeping its begin and end lines */
@@ -152,18 +328,35 @@ static int uu_body(const unsigned char *raw, const secm_unit *u,
 	return secm_buf_append(out, p + de, n - de);
 }
 
-/* body_bytes - redacted text -> charset -> transfer encoding */
+/* body_bytes - the part's decoded bytes with the edits spliced in (or,
+ * without a usable segment map, the whole new text converted back) ->
+ * transfer encoding */
 static int body_bytes(const unsigned char *raw, const secm_unit *u,
-		      const secm_buf *text, secm_buf *out)
+		      const edit *ed, size_t ned, const secm_buf *rb,
+		      secm_buf *out)
 {
-	secm_buf cs = SECM_BUF_INIT;
+	secm_buf cs = SECM_BUF_INIT, dec = SECM_BUF_INIT, text = SECM_BUF_INIT;
 	int rc, final_eol;
 
-	rc = secm_charset_from_utf8(u->decode_charset, text->data, text->len, &cs);
+	rc = secm_cte_decode(u->cte, raw + u->raw_start, u->raw_end - u->raw_start,
+			     &dec, NULL, 0);
+	if (rc == 0)
+		rc = splice_decoded(u, dec.data != NULL ? dec.data :
+				    (const unsigned char *)"", dec.len, ed, ned, rb, &cs);
 	if (rc == SECM_ECHARSET) {
-		/* cannot convert back: keep the label, send the UTF-8 */
+		if (cs.data != NULL)
+			secm_wipe(cs.data, cs.len);
 		secm_buf_reset(&cs);
-		rc = secm_buf_append(&cs, text->data, text->len);
+		rc = apply_edits((const unsigned char *)u->source, 0,
+				 u->source_len, ed, ned, rb, &text);
+		if (rc == 0)
+			rc = secm_charset_from_utf8(u->decode_charset, text.data,
+						    text.len, &cs);
+		if (rc == SECM_ECHARSET) {
+			/* cannot convert back: keep the label, send the UTF-8 */
+			secm_buf_reset(&cs);
+			rc = secm_buf_append(&cs, text.data, text.len);
+		}
 	}
 	if (rc != 0)
 		goto out;
@@ -174,7 +367,15 @@ static int body_bytes(const unsigned char *raw, const secm_unit *u,
 		rc = secm_cte_encode(u->cte, cs.data, cs.len, u->crlf,
 				     final_eol, out);
 out:
+	if (cs.data != NULL)
+		secm_wipe(cs.data, cs.len);
+	if (dec.data != NULL)
+		secm_wipe(dec.data, dec.len);
+	if (text.data != NULL)
+		secm_wipe(text.data, text.len);
 	secm_buf_free(&cs);
+	secm_buf_free(&dec);
+	secm_buf_free(&text);
 	return rc;
 }
 
@@ -266,31 +467,71 @@ out:
 	return rc;
 }
 
-/* source_splice - the replacement bytes for unit u whose new decoded
- * source is text (modified: a Subject loses its line breaks) */
+/* source_splice - the replacement bytes for unit u with the edits */
 static int source_splice(const unsigned char *raw, const secm_unit *u,
-			 secm_buf *text, splice *sp, char **subject)
+			 const edit *ed, size_t ned, const secm_buf *rb,
+			 splice *sp, char **subject)
 {
+	secm_buf text = SECM_BUF_INIT;
+	int rc;
+
 	sp->start = u->raw_start;
 	sp->end = u->raw_end;
 	sp->body = u->kind == SECM_UNIT_BODY;
-	if (u->kind == SECM_UNIT_SUBJECT)
-		return subject_field(raw, u, text, &sp->bytes, subject);
-	return body_bytes(raw, u, text, &sp->bytes);
+	if (u->kind != SECM_UNIT_SUBJECT)
+		return body_bytes(raw, u, ed, ned, rb, &sp->bytes);
+	rc = apply_edits((const unsigned char *)u->source, 0, u->source_len,
+			 ed, ned, rb, &text);
+	if (rc == 0)
+		rc = subject_field(raw, u, &text, &sp->bytes, subject);
+	if (text.data != NULL)
+		secm_wipe(text.data, text.len);
+	secm_buf_free(&text);
+	return rc;
 }
 
 /* unit_splice - build the replacement for one unit with its ranges */
 static int unit_splice(const unsigned char *raw, const secm_unit *u,
 		       range *r, size_t nr, splice *sp, char **subject)
 {
-	secm_buf text = SECM_BUF_INIT;
+	secm_buf rb = SECM_BUF_INIT;
+	edit *ed;
+	size_t ned = 0;
 	int rc;
 
-	rc = replace_ranges(u, r, nr, &text);
+	ed = calloc(nr, sizeof(*ed));
+	if (ed == NULL)
+		return SECM_ENOMEM;
+	rc = build_edits(u, r, nr, ed, &ned, &rb);
 	if (rc == 0)
-		rc = source_splice(raw, u, &text, sp, subject);
-	secm_buf_free(&text);
+		rc = source_splice(raw, u, ed, ned, &rb, sp, subject);
+	free(ed);
+	secm_buf_free(&rb);
 	return rc;
+}
+
+/* diff_edit - the one edit that turns u's source into new[0..nl): the
+ * common prefix and suffix (at character bounds) stay */
+static void diff_edit(const secm_unit *u, const unsigned char *nw, size_t nl,
+		      edit *e)
+{
+	const unsigned char *o = (const unsigned char *)u->source;
+	size_t ol = u->source_len, p = 0, q = 0, lim;
+
+	while (p < ol && p < nl && o[p] == nw[p])
+		p++;
+	while (p > 0 && ((p < ol && (o[p] & 0xc0) == 0x80) ||
+			 (p < nl && (nw[p] & 0xc0) == 0x80)))
+		p--;
+	lim = (ol < nl ? ol : nl) - p;
+	while (q < lim && o[ol - 1 - q] == nw[nl - 1 - q])
+		q++;
+	while (q > 0 && (o[ol - q] & 0xc0) == 0x80)
+		q--;
+	e->s = p;
+	e->e = ol - q;
+	e->ro = p;
+	e->rl = nl - q - p;
 }
 
 /* assemble - copy raw with the splices (any order, not overlapping) put
@@ -486,13 +727,24 @@ int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
 	for (i = 0; i < nedits; i++) {
 		const secm_unit *u = &w->units[edits[i].unit];
 
+		edit e;
+
 		secm_buf_reset(&text);
 		if (secm_buf_append(&text, edits[i].source != NULL ?
 				    edits[i].source : "", edits[i].source_len) != 0) {
 			rc = SECM_ENOMEM;
 			goto out;
 		}
-		rc = source_splice(raw, u, &text, &sp[nsp++],
+		if (u->kind == SECM_UNIT_SUBJECT) {
+			e.s = 0;
+			e.e = u->source_len;
+			e.ro = 0;
+			e.rl = text.len;
+		} else {
+			diff_edit(u, text.data != NULL ? text.data :
+				  (const unsigned char *)"", text.len, &e);
+		}
+		rc = source_splice(raw, u, &e, 1, &text, &sp[nsp++],
 				   u->kind == SECM_UNIT_SUBJECT &&
 				   out->subject == NULL ? &out->subject : NULL);
 		if (rc != 0)

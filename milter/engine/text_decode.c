@@ -7,6 +7,11 @@
  * through iconv (descriptor opened per call via GMime's helpers); bytes the
  * charset rejects become U+FFFD so scanning continues, and unknown labels
  * fall back to UTF-8 (when valid) or Latin-1, which converts back exactly.
+ * For redaction the conversion runs line by line and records the line
+ * starts (segments) where it is in its initial state, and
+ * secm_charset_cuts maps one segment character by character, so a caller
+ * can cut the decoded bytes at a character and keep the rest verbatim
+ * (invalid bytes included) instead of converting U+FFFD back to '?'.
  * Threading: no shared state; every call owns its iconv descriptor.
  */
 #include "autoconfig.h"
@@ -464,56 +469,408 @@ static int has_jis_escape(const unsigned char *p, size_t len)
 	return esc;
 }
 
-/* secm_charset_to_utf8 - convert declared charset to UTF-8, never failing on bad bytes */
-int secm_charset_to_utf8(const char *label, const unsigned char *in,
-			 size_t len, secm_buf *out, char *used,
-			 size_t usedlen, secm_cs_fallback *how)
+typedef enum cs_mode {
+	MODE_UTF8 = 0,		/* valid UTF-8: copied */
+	MODE_SANITIZE,		/* UTF-8 with invalid bytes: U+FFFD for each */
+	MODE_LATIN1,		/* byte = code point */
+	MODE_ICONV		/* through an iconv descriptor */
+} cs_mode;
+
+/* pick_mode - decide how to read in (label as declared); *cd is opened
+ * for MODE_ICONV */
+static cs_mode pick_mode(const char *label, const unsigned char *in,
+			 size_t len, char *used, size_t usedlen,
+			 secm_cs_fallback *how, iconv_t *cd)
 {
 	char name[64];
 	int declared = label != NULL && label[0] != '\0';
-	int bad = 0, rc;
-	iconv_t cd;
 
 	used[0] = '\0';
 	*how = SECM_CS_EXACT;
-	if (in == NULL)
-		in = (const unsigned char *)"";
+	*cd = (iconv_t)-1;
 	if (secm_charset_canon(label, name, sizeof(name)) != 0) {
 		/* unknown label: UTF-8 if it is, else Latin-1 */
 		if (secm_utf8_valid_prefix(in, len) == len) {
 			*how = SECM_CS_AS_UTF8;
-			return secm_buf_append(out, in, len);
+			return MODE_UTF8;
 		}
 		*how = SECM_CS_AS_LATIN1;
 		snprintf(used, usedlen, "%s", LATIN1);
-		return latin1_to_utf8(in, len, out);
+		return MODE_LATIN1;
 	}
 	if (!declared && has_jis_escape(in, len))
 		snprintf(name, sizeof(name), "ISO-2022-JP");
 	if (name[0] == '\0') {
 		if (secm_utf8_valid_prefix(in, len) == len)
-			return secm_buf_append(out, in, len);
+			return MODE_UTF8;
 		if (declared) {
 			*how = SECM_CS_REPLACED;
-			return utf8_sanitize(in, len, out);
+			return MODE_SANITIZE;
 		}
 		*how = SECM_CS_AS_LATIN1;
 		snprintf(used, usedlen, "%s", LATIN1);
-		return latin1_to_utf8(in, len, out);
+		return MODE_LATIN1;
 	}
 	snprintf(used, usedlen, "%s", name);
 	if (strcmp(name, LATIN1) == 0)
-		return latin1_to_utf8(in, len, out);
-	cd = open_cd("UTF-8", name);
-	if (cd == (iconv_t)-1) {
+		return MODE_LATIN1;
+	*cd = open_cd("UTF-8", name);
+	if (*cd == (iconv_t)-1) {
 		*how = SECM_CS_AS_LATIN1;
 		snprintf(used, usedlen, "%s", LATIN1);
-		return latin1_to_utf8(in, len, out);
+		return MODE_LATIN1;
 	}
-	rc = iconv_all(cd, in, len, out, "\xef\xbf\xbd", 3, 0, &bad);
+	return MODE_ICONV;
+}
+
+/* convert_piece - append in[0..len) read in mode to out, from the
+ * initial state; *bad set when a byte became U+FFFD */
+static int convert_piece(cs_mode mode, iconv_t cd, const unsigned char *in,
+			 size_t len, secm_buf *out, int *bad)
+{
+	switch (mode) {
+	case MODE_UTF8:
+		return secm_buf_append(out, in, len);
+	case MODE_SANITIZE:
+		return utf8_sanitize(in, len, out);
+	case MODE_LATIN1:
+		return latin1_to_utf8(in, len, out);
+	default:
+		iconv(cd, NULL, NULL, NULL, NULL);
+		return iconv_all(cd, in, len, out, "\xef\xbf\xbd", 3, 0, bad);
+	}
+}
+
+/* secm_charset_is_jis - used names the ISO-2022-JP family */
+int secm_charset_is_jis(const char *used)
+{
+	static const char want[] = "iso2022jp";
+	size_t k = 0;
+
+	for (; used != NULL && *used != '\0' && k < sizeof(want) - 1; used++) {
+		if (*used == '-' || *used == '_')
+			continue;
+		if ((*used | 0x20) != want[k])
+			return 0;
+		k++;
+	}
+	return k == sizeof(want) - 1;
+}
+
+/* unsplittable - charsets whose bytes cannot be cut at a line feed */
+static int unsplittable(const char *used)
+{
+	static const char *const bad[] = {
+		"2022", "UTF-7", "UTF7", "HZ", "UTF-16", "UTF16", "UTF-32",
+		"UTF32", "UCS-2", "UCS2", "UCS-4", "UCS4", "UNICODE", NULL
+	};
+	const char *const *b;
+
+	for (b = bad; *b != NULL; b++) {
+		if (strcasestr(used, *b) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* jis_escape - length of the ISO-2022-JP designation at p (0 if none we
+ * know); *ascii set when it selects ASCII */
+static size_t jis_escape(const unsigned char *p, size_t left, int *ascii)
+{
+	*ascii = 0;
+	if (left >= 3 && p[0] == 0x1b && p[1] == '(' &&
+	    (p[2] == 'B' || p[2] == 'J' || p[2] == 'I')) {
+		*ascii = p[2] == 'B';
+		return 3;
+	}
+	if (left >= 3 && p[0] == 0x1b && p[1] == '$' &&
+	    (p[2] == '@' || p[2] == 'B' || p[2] == 'A'))
+		return 3;
+	if (left >= 4 && p[0] == 0x1b && p[1] == '$' && p[2] == '(' &&
+	    (p[3] == 'D' || p[3] == 'C' || p[3] == 'O' || p[3] == 'P' ||
+	     p[3] == 'Q'))
+		return 4;
+	return 0;
+}
+
+/* jis_line_state - after the line p[0..n), starting in state *ascii: is
+ * the state ASCII; 0 when the line holds escapes we do not follow */
+static int jis_line_state(const unsigned char *p, size_t n, int *ascii)
+{
+	size_t i, k;
+	int a;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0x0e || p[i] == 0x0f)
+			return 0;
+		if (p[i] != 0x1b)
+			continue;
+		k = jis_escape(p + i, n - i, &a);
+		if (k == 0)
+			return 0;
+		*ascii = a;
+		i += k - 1;
+	}
+	return 1;
+}
+
+/* seg_push - append one segment start to the two arrays */
+static int seg_push(size_t **src, size_t **dec, size_t *n, size_t *cap,
+		    size_t s, size_t d)
+{
+	size_t *a, *b, nc;
+
+	if (*n == *cap) {
+		nc = *cap ? *cap * 2 : 16;
+		a = realloc(*src, nc * sizeof(**src));
+		if (a == NULL)
+			return SECM_ENOMEM;
+		*src = a;
+		b = realloc(*dec, nc * sizeof(**dec));
+		if (b == NULL)
+			return SECM_ENOMEM;
+		*dec = b;
+		*cap = nc;
+	}
+	(*src)[*n] = s;
+	(*dec)[*n] = d;
+	(*n)++;
+	return SECM_OK;
+}
+
+/* convert_lines - convert line by line (lines merged while ISO-2022-JP
+ * is not back in ASCII), recording segment starts; *split 0 = one piece */
+static int convert_lines(cs_mode mode, iconv_t cd, const char *used,
+			 const unsigned char *in, size_t len, secm_buf *out,
+			 int *bad, size_t **ss, size_t **sd, size_t *n)
+{
+	size_t base = out->len, cap = 0, i = 0, ls = 0, e;
+	int jis = secm_charset_is_jis(used), ascii = 1, follow = 1;
+	int split = mode != MODE_ICONV || !unsplittable(used) || jis;
+
+	while (i < len) {
+		e = split ? line_end(in, len, i) : len;
+		if (jis && follow)
+			follow = jis_line_state(in + i, e - i, &ascii);
+		i = e;
+		if (i < len && (!follow || (jis && !ascii)))
+			continue;	/* not a safe point: merge with the next */
+		if (seg_push(ss, sd, n, &cap, out->len - base, ls) != 0 ||
+		    convert_piece(mode, cd, in + ls, i - ls, out, bad) != 0)
+			return SECM_ENOMEM;
+		ls = i;
+	}
+	if (*n == 0 && seg_push(ss, sd, n, &cap, 0, 0) != 0)
+		return SECM_ENOMEM;
+	if (seg_push(ss, sd, n, &cap, out->len - base, len) != 0)
+		return SECM_ENOMEM;
+	(*n)--;
+	return SECM_OK;
+}
+
+/* secm_charset_to_utf8_map - convert, recording safe splice points */
+int secm_charset_to_utf8_map(const char *label, const unsigned char *in,
+			     size_t len, secm_buf *out, char *used,
+			     size_t usedlen, secm_cs_fallback *how,
+			     size_t **seg_src, size_t **seg_dec, size_t *nseg)
+{
+	secm_buf whole = SECM_BUF_INIT;
+	size_t base = out->len;
+	int bad = 0, bad2 = 0, rc;
+	cs_mode mode;
+	iconv_t cd;
+
+	if (in == NULL)
+		in = (const unsigned char *)"";
+	if (seg_src != NULL) {
+		*seg_src = *seg_dec = NULL;
+		*nseg = 0;
+	}
+	mode = pick_mode(label, in, len, used, usedlen, how, &cd);
+	if (seg_src == NULL) {
+		rc = convert_piece(mode, cd, in, len, out, &bad);
+		goto out;
+	}
+	rc = convert_lines(mode, cd, used, in, len, out, &bad, seg_src,
+			   seg_dec, nseg);
+	if (rc != 0 || mode != MODE_ICONV || *nseg <= 1)
+		goto out;
+	/* an iconv charset: the lines must read as the whole does */
+	rc = convert_piece(mode, cd, in, len, &whole, &bad2);
+	if (rc != 0)
+		goto out;
+	if (whole.len != out->len - base ||
+	    (whole.len > 0 && memcmp(whole.data, out->data + base, whole.len) != 0)) {
+		secm_wipe(out->data + base, out->len - base);
+		out->len = base;
+		bad = bad2;
+		rc = secm_buf_append(out, whole.data, whole.len);
+		(*seg_src)[1] = out->len - base;
+		(*seg_dec)[1] = len;
+		*nseg = 1;
+	}
+out:
 	close_cd(cd);
+	if (whole.data != NULL)
+		secm_wipe(whole.data, whole.len);
+	secm_buf_free(&whole);
 	if (bad)
 		*how = SECM_CS_REPLACED;
+	if (rc != 0 && seg_src != NULL) {
+		free(*seg_src);
+		free(*seg_dec);
+		*seg_src = *seg_dec = NULL;
+		*nseg = 0;
+	}
+	return rc;
+}
+
+/* secm_charset_to_utf8 - convert declared charset to UTF-8, never failing on bad bytes */
+int secm_charset_to_utf8(const char *label, const unsigned char *in,
+			 size_t len, secm_buf *out, char *used,
+			 size_t usedlen, secm_cs_fallback *how)
+{
+	return secm_charset_to_utf8_map(label, in, len, out, used, usedlen,
+					how, NULL, NULL, NULL);
+}
+
+/* cut_push - append one cut */
+static int cut_push(secm_cs_cut **v, size_t *n, size_t *cap, size_t d,
+		    size_t u, size_t so, size_t sl)
+{
+	secm_cs_cut *c;
+
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+
+		c = realloc(*v, nc * sizeof(*c));
+		if (c == NULL)
+			return SECM_ENOMEM;
+		*v = c;
+		*cap = nc;
+	}
+	(*v)[*n].dec = d;
+	(*v)[*n].utf = u;
+	(*v)[*n].st_off = so;
+	(*v)[*n].st_len = sl;
+	(*n)++;
+	return SECM_OK;
+}
+
+/* one_char - read one character at dec[p] in state st[0..sl) through cd:
+ * *used bytes consumed, its UTF-8 into ch[*chlen] (U+FFFD when invalid) */
+static int one_char(iconv_t cd, const unsigned char *st, size_t sl,
+		    const unsigned char *dec, size_t left, size_t *used,
+		    unsigned char *ch, size_t *chlen)
+{
+	unsigned char inb[16];
+	char *ip, *op;
+	size_t k, il, ol, r;
+
+	for (k = 1; k <= 4 && k <= left; k++) {
+		memcpy(inb, st, sl);
+		memcpy(inb + sl, dec, k);
+		iconv(cd, NULL, NULL, NULL, NULL);
+		ip = (char *)inb;
+		il = sl + k;
+		op = (char *)ch;
+		ol = 16;
+		r = iconv(cd, &ip, &il, &op, &ol);
+		if (r != (size_t)-1 && il == 0) {
+			*used = k;
+			*chlen = (size_t)((unsigned char *)op - ch);
+			return SECM_OK;
+		}
+		if (r == (size_t)-1 && errno == EINVAL)
+			continue;
+		if (r == (size_t)-1 && errno == E2BIG)
+			return SECM_ECHARSET;
+		break;	/* EILSEQ */
+	}
+	*used = 1;
+	memcpy(ch, "\xef\xbf\xbd", 3);
+	*chlen = 3;
+	return SECM_OK;
+}
+
+/* secm_charset_cuts - character boundaries of one segment */
+int secm_charset_cuts(const char *used, const unsigned char *dec, size_t dlen,
+		      const unsigned char *utf, size_t ulen,
+		      secm_cs_cut **cuts, size_t *ncuts)
+{
+	secm_cs_cut *v = NULL;
+	size_t n = 0, cap = 0, p = 0, q = 0, k, cl, so = 0, sl = 0;
+	unsigned char ch[16];
+	iconv_t cd = (iconv_t)-1;
+	int jis = secm_charset_is_jis(used), ascii, rc = SECM_ECHARSET;
+	int plain = used == NULL || used[0] == '\0', latin = !plain &&
+		strcmp(used, LATIN1) == 0;
+
+	*cuts = NULL;
+	*ncuts = 0;
+	if (!plain && !latin) {
+		if (!jis && unsplittable(used))
+			return SECM_ECHARSET;
+		cd = open_cd("UTF-8", used);
+		if (cd == (iconv_t)-1)
+			return SECM_ECHARSET;
+	}
+	while (p < dlen) {
+		if (cut_push(&v, &n, &cap, p, q, so, sl) != 0)
+			goto oom;
+		if (jis && dec[p] == 0x1b) {
+			k = jis_escape(dec + p, dlen - p, &ascii);
+			if (k == 0)
+				goto out;
+			so = ascii ? 0 : p;
+			sl = ascii ? 0 : k;
+			p += k;
+			continue;
+		}
+		if (jis && (dec[p] == 0x0e || dec[p] == 0x0f))
+			goto out;
+		if (plain) {
+			k = utf8_seq(dec + p, dlen - p);
+			if (k == 0) {
+				memcpy(ch, "\xef\xbf\xbd", 3);
+				cl = 3;
+				k = 1;
+			} else {
+				memcpy(ch, dec + p, k);
+				cl = k;
+			}
+		} else if (latin) {
+			k = 1;
+			cl = 0;
+			if (dec[p] < 0x80) {
+				ch[cl++] = dec[p];
+			} else {
+				ch[cl++] = (unsigned char)(0xc0 | (dec[p] >> 6));
+				ch[cl++] = (unsigned char)(0x80 | (dec[p] & 0x3f));
+			}
+		} else if (one_char(cd, dec + so, sl, dec + p, dlen - p, &k, ch,
+				    &cl) != 0) {
+			goto out;
+		}
+		if (q + cl > ulen || memcmp(utf + q, ch, cl) != 0)
+			goto out;	/* does not read as the whole did */
+		p += k;
+		q += cl;
+	}
+	if (q != ulen)
+		goto out;
+	if (cut_push(&v, &n, &cap, p, q, so, sl) != 0)
+		goto oom;
+	*cuts = v;
+	*ncuts = n;
+	v = NULL;
+	rc = SECM_OK;
+	goto out;
+oom:
+	rc = SECM_ENOMEM;
+out:
+	close_cd(cd);
+	free(v);
 	return rc;
 }
 

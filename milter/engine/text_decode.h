@@ -61,6 +61,42 @@ int secm_charset_to_utf8(const char *label, const unsigned char *in,
 			 size_t len, secm_buf *out, char *used,
 			 size_t usedlen, secm_cs_fallback *how);
 
+/* secm_charset_to_utf8_map - secm_charset_to_utf8 that also records
+ * where it is safe to splice: *seg_src and *seg_dec (malloc'd, *nseg + 1
+ * entries each, both starting at 0 and ending at the output and input
+ * lengths) are the UTF-8 and decoded-byte offsets of line starts at which
+ * the conversion is in its initial state (every line for stateless
+ * ASCII-compatible charsets; for ISO-2022-JP lines that end in ASCII; one
+ * segment for charsets that cannot be split).  The text in out is the same
+ * as secm_charset_to_utf8's.  0 or SECM_ENOMEM. */
+int secm_charset_to_utf8_map(const char *label, const unsigned char *in,
+			     size_t len, secm_buf *out, char *used,
+			     size_t usedlen, secm_cs_fallback *how,
+			     size_t **seg_src, size_t **seg_dec, size_t *nseg);
+
+/* a point inside one segment where the decoded bytes can be cut */
+typedef struct secm_cs_cut {
+	size_t dec;		/* offset in the decoded bytes */
+	size_t utf;		/* offset in the UTF-8 text */
+	size_t st_off, st_len;	/* ISO-2022-JP: the designation in force at dec
+				   (bytes of the decoded input); st_len 0 = ASCII */
+} secm_cs_cut;
+
+/* secm_charset_cuts - character boundaries of one segment: dec[0..dlen)
+ * read with charset used ("" = UTF-8 with invalid bytes as U+FFFD) gives
+ * exactly utf[0..ulen), starting in the initial state.  *cuts (malloc'd,
+ * *ncuts entries, the first at 0/0, the last at dlen/ulen, zero-width
+ * shift sequences giving two cuts with the same utf) lets a caller keep
+ * the bytes around a replaced range verbatim.  0, SECM_ENOMEM, or
+ * SECM_ECHARSET when the charset cannot be mapped this way (other stateful
+ * charsets) or the characters do not reproduce utf. */
+int secm_charset_cuts(const char *used, const unsigned char *dec, size_t dlen,
+		      const unsigned char *utf, size_t ulen,
+		      secm_cs_cut **cuts, size_t *ncuts);
+
+/* secm_charset_is_jis - used names the ISO-2022-JP family */
+int secm_charset_is_jis(const char *used);
+
 /* secm_charset_from_utf8 - append UTF-8 in[0..len) converted to charset
  * used (from secm_charset_to_utf8; "" = UTF-8) to out; characters the
  * charset cannot hold become '?'.  0, SECM_ENOMEM or SECM_ECHARSET. */

@@ -13,6 +13,9 @@
  *   (c) scanning R finds nothing, and no canary is left in R's units;
  *   (d) R's MIME tree (kind, path, type of every unit, in order; part and
  *       unscannable counts) equals M's, and M's equals the original's.
+ * Bytes invalid in a part's charset (read as U+FFFD) must survive planting
+ * and redaction outside the planted and redacted spans: a part that lost
+ * one (turned into '?') fails the test.
  * Recall: every planted canary must be found in M; a miss in a text/plain
  * unit fails the test, other misses are counted and reported.
  *
@@ -31,6 +34,7 @@
 
 #include <gmime/gmime.h>
 
+#include "html_text.h"
 #include "inspect.h"
 #include "mime_fixture.h"
 #include "mime_walk.h"
@@ -72,6 +76,7 @@ typedef struct stats {
 	unsigned failed[5];
 	unsigned replaced;	/* redacted parts decoded with U+FFFD substitutions */
 	unsigned replaced_plant; /* planted parts likewise (in the original) */
+	unsigned lossy;		/* parts that lost an invalid byte outside the spans */
 	unsigned residual;	/* findings of any rule left in R */
 	unsigned not_redacted;	/* findings in M but no redaction produced */
 } stats;
@@ -285,6 +290,46 @@ static void prop(stats *st, int k, int ok, const char *path)
 	fprintf(stderr, "test_fidelity: %s: %s does not hold\n", path, prop_name[k]);
 }
 
+/* count_fffd - U+FFFD characters in p[s..e) */
+static size_t count_fffd(const char *p, size_t s, size_t e)
+{
+	size_t i, n = 0;
+
+	for (i = s; i + 3 <= e; i++) {
+		if (memcmp(p + i, "\xef\xbf\xbd", 3) == 0) {
+			n++;
+			i += 2;
+		}
+	}
+	return n;
+}
+
+/* lost_invalid - did redacting unit ui (of wm, same index in wr) lose
+ * bytes that read as U+FFFD outside the redacted spans: each such byte
+ * must come back as U+FFFD, not as '?' (decoded bytes kept verbatim) */
+static int lost_invalid(const secm_walk *wm, const secm_walk *wr, size_t ui,
+			const secm_result *rm)
+{
+	const secm_unit *u = &wm->units[ui];
+	size_t i, inside = 0, s, e;
+
+	if (ui >= wr->n || u->kind != SECM_UNIT_BODY)
+		return 0;
+	for (i = 0; i < rm->nfindings; i++) {
+		if (rm->findings[i].unit != ui)
+			continue;
+		s = rm->findings[i].start;
+		e = rm->findings[i].end;
+		if (u->is_html && u->map != NULL && u->map_end != NULL)
+			secm_html_source_range(u->map, u->map_end, u->text_len,
+					       rm->findings[i].start,
+					       rm->findings[i].end, &s, &e);
+		inside += count_fffd(u->source, s, e < u->source_len ? e : u->source_len);
+	}
+	return count_fffd(wr->units[ui].source, 0, wr->units[ui].source_len) + inside <
+	       count_fffd(u->source, 0, u->source_len);
+}
+
 /* check_one - plant, redact and check the properties on one message */
 static void check_one(const secm_snapshot *snap, const char *path,
 		      size_t index, stats *st)
@@ -361,6 +406,14 @@ static void check_one(const secm_snapshot *snap, const char *path,
 	secm_inspect(snap, m, mlen, NULL, SECM_INSPECT_FORCE_REDACT, &rm);
 	for (k = 0; k < n && tree_ok; k++) {
 		const secm_unit *u = &wm.units[unit[k]];
+		const secm_unit *u0 = &w0.units[unit[k]];
+
+		if (count_fffd(u->source, 0, u->source_len) <
+		    count_fffd(u0->source, 0, u0->source_len)) {
+			st->lossy++;
+			fprintf(stderr, "test_fidelity: %s: part %s: planting changed "
+				"bytes invalid in %s\n", path, u->path, u->decode_charset);
+		}
 
 		if (!fx_has(u->text, u->text_len, canary[k])) {
 			st->plant_lost++;
@@ -423,6 +476,12 @@ static void check_one(const secm_snapshot *snap, const char *path,
 				;
 			if (k < nchanged && wm.units[i].charset_fallback == SECM_CS_REPLACED)
 				st->replaced++;
+			if (k < nchanged && ok && lost_invalid(&wm, &wr, i, &rm)) {
+				st->lossy++;
+				fprintf(stderr, "test_fidelity: %s: part %s: bytes invalid "
+					"in %s outside the redacted span changed\n", path,
+					wm.units[i].path, wm.units[i].decode_charset);
+			}
 		}
 	}
 	prop(st, 0, ok && (r == m || outside_equal(m, mlen, &wm, r, rlen, &wr,
@@ -491,14 +550,15 @@ static void report(const char *what, const stats *st)
 		"units skipped: %u UTF-16/32, %u empty; "
 		"%u redacted; %u over a MIME bound (not redacted); "
 		"%u residual findings; %u findings not redacted; %u redacted parts "
-		"had bytes invalid in their charset (re-encoded as U+FFFD or '?'), "
-		"%u planted parts did\n",
+		"had bytes invalid in their charset, %u planted parts did, "
+		"%u lost such a byte outside the redacted span\n",
 		what,
 		st->messages, st->with_plant,
 		st->planted, st->by_type[0], st->by_type[1], st->by_type[2],
 		st->found, st->missed_plain, st->missed_other, st->plant_lost,
 		st->skipped_wide, st->skipped_empty, st->redacted, st->limit_hit,
-		st->residual, st->not_redacted, st->replaced, st->replaced_plant);
+		st->residual, st->not_redacted, st->replaced, st->replaced_plant,
+		st->lossy);
 	for (int k = 0; k < 5; k++)
 		fprintf(stderr, "test_fidelity: %s: %s: held on %u, failed on %u\n",
 			what, prop_name[k], st->held[k], st->failed[k]);
@@ -538,6 +598,8 @@ static void run_set(const char *what, const char *dir, fx_file_fn add,
 	ck_assert_uint_eq(st.missed_plain, 0);
 	ck_assert_uint_eq(st.plant_lost, 0);
 	ck_assert_uint_eq(st.not_redacted, 0);
+	ck_assert_msg(st.lossy == 0, "%s: %u redacted parts changed bytes invalid "
+		      "in their charset outside the redacted span", what, st.lossy);
 	for (int k = 0; k < 5; k++)
 		ck_assert_msg(st.failed[k] == 0, "%s: %s failed on %u messages",
 			      what, prop_name[k], st.failed[k]);

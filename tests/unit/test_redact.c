@@ -14,6 +14,7 @@
 #include "mime_fixture.h"
 #include "mime_walk.h"
 #include "redact.h"
+#include "text_decode.h"
 
 static const char *const fixtures[] = {
 	"nested.eml", "encodings.eml", "japanese.eml", "iso2022jp.eml",
@@ -471,6 +472,169 @@ START_TEST(test_corpus)
 }
 END_TEST
 
+/* parts with bytes invalid in their charset around (and beside) the secret */
+static const struct {
+	const char *label;
+	const char *charset;
+	const char *body;	/* decoded bytes, LF line ends */
+} lossy_rows[] = {
+	{ "UTF-8 with a stray 0xff on the line before",
+	  "utf-8", "caf\xc3\xa9 \xff ok\nkey SECRETVALUE123 end\nlast \xfe\n" },
+	{ "UTF-8 with stray bytes on the secret's own line",
+	  "utf-8", "first\na\xff key SECRETVALUE123 \xfe end\nlast\n" },
+	{ "ISO-2022-JP with stray 0xa4 0xa4 before and after the secret",
+	  "iso-2022-jp", "\x1b$B%Q%9\x1b(B \xa4\xa4\n"
+	  "\x1b$B%Q%9%o!<%I!'\x1b(BSECRETVALUE123\x1b$B%Q\x1b(B bi\xa4\xa4\n"
+	  "\x1b$B%o\x1b(B end\n" },
+	{ "ISO-2022-JP with the secret between two escapes and 8-bit after",
+	  "iso-2022-jp", "\x1b$B%Q%9%o!<%I!'\x1b(BSECRETVALUE123\x1b$B%Q%9\x1b(B"
+	  "\xa4\xa4 \x1b$B%o\x1b(B\n" },
+	{ "Shift_JIS with a lone lead byte beside the secret",
+	  "shift_jis", "\x83p\x83X\x83\x8f\x81[\x83h \x82 x SECRETVALUE123 \x81\n\x82\n" },
+	{ "Latin-1 with 8-bit letters beside the secret",
+	  "iso-8859-1", "caf\xe9\nna\xefve SECRETVALUE123 \xff\xfe\n" },
+	{ "undeclared 8-bit text read as Latin-1",
+	  "us-ascii", "\xa4\xa4 SECRETVALUE123 \xa4\n\xff\n" },
+};
+#define NLOSSY (sizeof(lossy_rows) / sizeof(lossy_rows[0]))
+#define LOSSY_SECRET "SECRETVALUE123"
+#define LOSSY_PLACE "[REDACTED:test-rule]"
+
+/* lossy_message - the row's part as a message with transfer encoding cte */
+static void lossy_message(size_t row, secm_cte cte, int crlf, secm_buf *m)
+{
+	secm_buf d = SECM_BUF_INIT;
+	const char *eol = crlf ? "\r\n" : "\n";
+	const char *body = lossy_rows[row].body;
+
+	if (crlf)
+		ck_assert(secm_lf_to_crlf((const unsigned char *)body, strlen(body), &d) == 0);
+	else
+		ck_assert(secm_buf_append_str(&d, body) == 0);
+	ck_assert(secm_buf_printf(m, "From: a@example.org%sSubject: lossy%s"
+				  "MIME-Version: 1.0%sContent-Type: text/plain; "
+				  "charset=%s%sContent-Transfer-Encoding: %s%s%s",
+				  eol, eol, eol, lossy_rows[row].charset, eol,
+				  cte == SECM_CTE_7BIT ? "8bit" : secm_cte_name(cte),
+				  eol, eol) == 0);
+	ck_assert(secm_cte_encode(cte, d.data, d.len, crlf, 1, m) == 0);
+	secm_buf_free(&d);
+}
+
+/* part_decoded - transfer-decoded bytes of unit u of message m */
+static void part_decoded(const unsigned char *m, const secm_unit *u, secm_buf *out)
+{
+	ck_assert(secm_cte_decode(u->cte, m + u->raw_start, u->raw_end - u->raw_start,
+				  out, NULL, 0) == 0);
+}
+
+/* bytes invalid in the charset outside the secret are kept verbatim */
+START_TEST(test_invalid_bytes_kept)
+{
+	static const secm_cte ctes[] = { SECM_CTE_7BIT, SECM_CTE_QP, SECM_CTE_BASE64 };
+	size_t row = (size_t)_i / 6, off, p;
+	secm_cte cte = ctes[(_i / 2) % 3];
+	int crlf = _i % 2;
+	secm_buf m = SECM_BUF_INIT, d0 = SECM_BUF_INIT, d1 = SECM_BUF_INIT;
+	secm_buf want = SECM_BUF_INIT;
+	secm_walk w, w2;
+	secm_redaction r;
+	secm_span sp;
+	secm_error err;
+	const secm_unit *u, *u2;
+
+	lossy_message(row, cte, crlf, &m);
+	walk(m.data, m.len, &w);
+	u = fx_unit(&w, "1");
+	ck_assert_ptr_nonnull(u);
+	off = fx_find(u->text, u->text_len, LOSSY_SECRET);
+	ck_assert_msg(off != (size_t)-1, "%s: secret not in text", lossy_rows[row].label);
+	sp.unit = (size_t)(u - w.units);
+	sp.start = off;
+	sp.end = off + strlen(LOSSY_SECRET);
+	sp.rule_id = "test-rule";
+	ck_assert_msg(secm_redact(m.data, m.len, &w, &sp, 1, &r, &err) == 0, "%s",
+		      err.text);
+	/* decoded: the original with only the secret replaced */
+	part_decoded(m.data, u, &d0);
+	p = fx_find((const char *)d0.data, d0.len, LOSSY_SECRET);
+	ck_assert_uint_ne(p, (size_t)-1);
+	ck_assert(secm_buf_append(&want, d0.data, p) == 0 &&
+		  secm_buf_append_str(&want, LOSSY_PLACE) == 0 &&
+		  secm_buf_append(&want, d0.data + p + strlen(LOSSY_SECRET),
+				  d0.len - p - strlen(LOSSY_SECRET)) == 0);
+	walk(r.message.data, r.message.len, &w2);
+	u2 = fx_unit(&w2, "1");
+	ck_assert_ptr_nonnull(u2);
+	part_decoded(r.message.data, u2, &d1);
+	ck_assert_msg(d1.len == want.len && memcmp(d1.data, want.data, want.len) == 0,
+		      "%s (%s, %s): decoded bytes outside the secret changed",
+		      lossy_rows[row].label, secm_cte_name(cte), crlf ? "CRLF" : "LF");
+	/* identity encoding: the raw bytes too, and everything around the part */
+	ck_assert(memcmp(r.message.data, m.data, u->raw_start) == 0);
+	if (cte == SECM_CTE_7BIT) {
+		ck_assert_uint_eq(r.message.len, m.len - d0.len + want.len);
+		ck_assert(memcmp(r.message.data + u->raw_start, want.data, want.len) == 0);
+	}
+	ck_assert_int_eq(u2->charset_fallback, u->charset_fallback);
+	ck_assert(fx_has(u2->text, u2->text_len, LOSSY_PLACE));
+	ck_assert(!fx_has(u2->text, u2->text_len, LOSSY_SECRET));
+	secm_walk_free(&w2);
+	secm_redaction_free(&r);
+	secm_walk_free(&w);
+	secm_buf_free(&want);
+	secm_buf_free(&d1);
+	secm_buf_free(&d0);
+	secm_buf_free(&m);
+}
+END_TEST
+
+/* planting by rewriting a unit keeps the invalid bytes too */
+START_TEST(test_rewrite_keeps_invalid_bytes)
+{
+	size_t row = (size_t)_i, at;
+	secm_buf m = SECM_BUF_INIT, src = SECM_BUF_INIT, d0 = SECM_BUF_INIT;
+	secm_buf d1 = SECM_BUF_INIT;
+	secm_walk w, w2;
+	secm_redaction r;
+	secm_error err;
+	const secm_unit *u, *u2;
+	const unsigned char *nl;
+
+	lossy_message(row, SECM_CTE_7BIT, 0, &m);
+	walk(m.data, m.len, &w);
+	u = fx_unit(&w, "1");
+	ck_assert_ptr_nonnull(u);
+	nl = memchr(u->source, '\n', u->source_len);
+	ck_assert_ptr_nonnull(nl);
+	at = (size_t)((const char *)nl - u->source) + 1;
+	ck_assert(secm_buf_append(&src, u->source, at) == 0 &&
+		  secm_buf_append_str(&src, "planted\n") == 0 &&
+		  secm_buf_append(&src, u->source + at, u->source_len - at) == 0);
+	ck_assert_msg(secm_rewrite_unit(m.data, m.len, &w, (size_t)(u - w.units),
+					(const char *)src.data, src.len, &r, &err) == 0,
+		      "%s", err.text);
+	part_decoded(m.data, u, &d0);
+	walk(r.message.data, r.message.len, &w2);
+	u2 = fx_unit(&w2, "1");
+	ck_assert_ptr_nonnull(u2);
+	part_decoded(r.message.data, u2, &d1);
+	at = (size_t)((const unsigned char *)memchr(d0.data, '\n', d0.len) - d0.data) + 1;
+	ck_assert_uint_eq(d1.len, d0.len + 8);
+	ck_assert_msg(memcmp(d1.data, d0.data, at) == 0 &&
+		      memcmp(d1.data + at, "planted\n", 8) == 0 &&
+		      memcmp(d1.data + at + 8, d0.data + at, d0.len - at) == 0,
+		      "%s: rewriting changed other bytes", lossy_rows[row].label);
+	secm_walk_free(&w2);
+	secm_redaction_free(&r);
+	secm_walk_free(&w);
+	secm_buf_free(&d1);
+	secm_buf_free(&d0);
+	secm_buf_free(&src);
+	secm_buf_free(&m);
+}
+END_TEST
+
 /* redact_suite - the suite */
 static Suite *redact_suite(void)
 {
@@ -484,6 +648,8 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, test_subject_folding);
 	tcase_add_test(tc, test_merge_and_many);
 	tcase_add_loop_test(tc, test_html_markup_kept, 0, 2);
+	tcase_add_loop_test(tc, test_invalid_bytes_kept, 0, (int)(6 * NLOSSY));
+	tcase_add_loop_test(tc, test_rewrite_keeps_invalid_bytes, 0, (int)NLOSSY);
 	tcase_add_loop_test(tc, test_bad_spans, 0,
 			    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
 	tcase_set_timeout(tcc, 900);
