@@ -1,0 +1,24 @@
+#!/bin/sh
+# check.sh - detection regression test for make check (issue 3):
+#  1. generate a small seeded corpus (3 samples per rule, carriers and
+#     syntaxes rotated across rules) and fail when recall falls below
+#     DETECT_MIN_RECALL;
+#  2. every mail-aware negative (tests/detect/negatives/*.eml: DKIM/ARC,
+#     PGP, SSH, S/MIME, ids, boundaries, hashes, images) yields no finding.
+# The threshold was set from the measured values: 92.8% on 405 samples of
+# 135 rules and 95.6% on 681 samples of 227 rules (2026-11-26), minus a
+# margin for rules still being added; raise
+# it as recall improves.  Skips (77) without python3 or PyYAML.
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${SECRET_MILTER:=${top_builddir:-$top_srcdir}/milter/secret-milter}"
+: "${DETECT_MIN_RECALL:=90}"
+command -v python3 >/dev/null 2>&1 || { echo "check.sh: no python3, skipped"; exit 77; }
+python3 -c 'import yaml' 2>/dev/null || { echo "check.sh: no PyYAML (python3-yaml), skipped"; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/secm-detect.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+python3 "$top_srcdir/tests/detect/measure.py" \
+	--scanner "$SECRET_MILTER" --patterns "$top_srcdir/patterns" \
+	--generate "$tmp/corpus" --per-rule 3 --seed 1 \
+	--negatives "$top_srcdir/tests/detect/negatives" \
+	--report "$tmp/report.md" --min-recall "$DETECT_MIN_RECALL"
