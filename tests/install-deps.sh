@@ -5,7 +5,7 @@ set -e
 pkgs="build-essential autoconf automake pkg-config clang valgrind
       libgmime-3.0-dev libpcre2-dev libmilter-dev libyaml-dev libjson-c-dev
       check postfix swaks miltertest ca-certificates m4 util-linux perl
-      libvectorscan-dev python3-yaml"
+      libvectorscan-dev python3-yaml libarchive-dev"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

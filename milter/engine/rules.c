@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "prefilter.h"
 #include "rules_int.h"
 
 /* Under valgrind, PCRE2's JIT code (its SIMD search reads whole aligned
@@ -131,6 +132,7 @@ void secm_rule_clear(secm_rule *r)
 	secm_strlist_free(&r->examples);
 	secm_strlist_free(&r->negatives);
 	free(r->file);
+	secm_rule_validators_clear(r);
 	pcre2_code_free(r->code);
 	memset(r, 0, sizeof(*r));
 }
@@ -167,9 +169,11 @@ int secm_rule_compile(secm_rule *r, secm_error *err)
 				      key, "missing named group 'secret'");
 	r->secret_group = (uint32_t)n;
 	/* no JIT on this platform (or no memory for it): the interpreter
-	 * gives the same results, only slower */
+	 * gives the same results, only slower.  scan.c confirms inside
+	 * windows with hard partial matching, so JIT that mode too. */
 	if (!SECM_UNDER_VALGRIND())
-		r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE) == 0;
+		r->jit = pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE |
+					   PCRE2_JIT_PARTIAL_HARD) == 0;
 	return SECM_OK;
 }
 
@@ -218,10 +222,74 @@ void secm_ruleset_free(secm_ruleset *rs)
 
 	if (rs == NULL)
 		return;
-	for (i = 0; i < rs->n; i++)
+	secm_prefilter_free(rs->pf);
+	for (i = 0; i < rs->n && !rs->borrowed; i++)
 		secm_rule_clear(&rs->v[i]);
 	free(rs->v);
 	free(rs);
+}
+
+/* secm_ruleset_use_prefilter - rebuild the keyword prefilter with engine
+ * (SECM_PF_*); only before the set is shared */
+int secm_ruleset_use_prefilter(secm_ruleset *rs, int engine, secm_error *err)
+{
+	secm_prefilter *pf;
+	int rc;
+
+	rc = secm_prefilter_build(rs, (secm_pf_engine)engine, &pf, err);
+	if (rc != SECM_OK)
+		return rc;
+	secm_prefilter_free(rs->pf);
+	rs->pf = pf;
+	return SECM_OK;
+}
+
+/* secm_ruleset_prefilter_engine - name of the keyword engine in use */
+const char *secm_ruleset_prefilter_engine(const secm_ruleset *rs)
+{
+	if (rs == NULL || rs->pf == NULL)
+		return "none";
+	if (rs->pf->m == NULL)
+		return "none (no keywords)";
+	return secm_pf_engine_name(secm_kwmatcher_engine(rs->pf->m));
+}
+
+/* secm_ruleset_subset - a view of rules idx[0..n) of rs */
+int secm_ruleset_subset(const secm_ruleset *rs, const size_t *idx, size_t n,
+			secm_ruleset **out, secm_error *err)
+{
+	secm_ruleset *sub;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	sub = calloc(1, sizeof(*sub));
+	if (sub == NULL)
+		return secm_error_set(err, SECM_ENOMEM, NULL, 0, NULL, "out of memory");
+	sub->borrowed = 1;
+	sub->lim = rs->lim;
+	sub->v = malloc(n * sizeof(*sub->v) + 1);
+	if (sub->v == NULL) {
+		rc = secm_error_set(err, SECM_ENOMEM, NULL, 0, NULL, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < n; i++) {
+		if (idx[i] >= rs->n) {
+			rc = secm_error_set(err, SECM_EINTERNAL, NULL, 0, NULL,
+					    "no rule %zu", idx[i]);
+			goto fail;
+		}
+		sub->v[i] = rs->v[idx[i]];	/* shallow: rs keeps ownership */
+	}
+	sub->n = sub->cap = n;
+	rc = secm_prefilter_build(sub, SECM_PF_AUTO, &sub->pf, err);
+	if (rc != SECM_OK)
+		goto fail;
+	*out = sub;
+	return SECM_OK;
+fail:
+	secm_ruleset_free(sub);
+	return rc;
 }
 
 /* secm_ruleset_load_file - load one pattern file */
@@ -240,6 +308,8 @@ int secm_ruleset_load_file(const char *path, const secm_rule_limits *lim,
 	rc = secm_rules_read_file(rs, path, err);
 	if (rc == SECM_OK && rs->n == 0)
 		rc = secm_error_set(err, SECM_ERULE, path, 0, NULL, "no rules");
+	if (rc == SECM_OK)
+		rc = secm_prefilter_build(rs, SECM_PF_AUTO, &rs->pf, err);
 	if (rc != SECM_OK) {
 		secm_ruleset_free(rs);
 		return rc;
@@ -354,6 +424,9 @@ int secm_ruleset_load_dir(const char *dir, const secm_rule_limits *lim,
 				    count == 0 ? "no rules (no *.yml files)" : "no rules");
 		goto out;
 	}
+	rc = secm_prefilter_build(rs, SECM_PF_AUTO, &rs->pf, err);
+	if (rc != SECM_OK)
+		goto out;
 	*out = rs;
 	rs = NULL;
 out:

@@ -50,6 +50,18 @@ int secm_ruleset_load_file(const char *path, const secm_rule_limits *lim,
 			   secm_ruleset **out, secm_error *err);
 /* secm_ruleset_free - NULL is fine */
 void secm_ruleset_free(secm_ruleset *rs);
+/* secm_ruleset_subset - a rule set of rules idx[0..n) of rs (in that
+ * order) with its own prefilter; it borrows the rules, so free it before
+ * rs.  For benchmarks and tests. */
+int secm_ruleset_subset(const secm_ruleset *rs, const size_t *idx, size_t n,
+			secm_ruleset **out, secm_error *err);
+/* secm_ruleset_use_prefilter - rebuild the keyword prefilter with engine
+ * SECM_PF_AUTO, SECM_PF_AHOCORASICK or SECM_PF_VECTORSCAN (prefilter.h);
+ * only before the set is shared with scanning threads.  The loader uses
+ * SECM_PF_AUTO: Vectorscan when built with it. */
+int secm_ruleset_use_prefilter(secm_ruleset *rs, int engine, secm_error *err);
+/* secm_ruleset_prefilter_engine - "vectorscan", "aho-corasick", "none" */
+const char *secm_ruleset_prefilter_engine(const secm_ruleset *rs);
 
 size_t secm_ruleset_count(const secm_ruleset *rs);
 const secm_rule *secm_ruleset_get(const secm_ruleset *rs, size_t i);

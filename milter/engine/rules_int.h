@@ -1,7 +1,7 @@
 /*
  * rules_int.h - the layout of a rule and a rule set, shared by the loader
- * (rules.c), the YAML reader (rules_yaml.c) and the scanner (scan.c).
- * Nothing outside those three files includes this header.
+ * (rules.c), the YAML reader (rules_yaml.c), the scanner (scan.c) and its
+ * prefilter (prefilter.c).  Nothing else includes this header.
  *
  * Ownership: a secm_ruleset owns its rules array; each rule owns every
  * string and the compiled pcre2_code it points to.  After loading nothing
@@ -34,8 +34,11 @@ struct secm_rule {
 	secm_strlist keywords;	/* ASCII-lowercased */
 	char *regex;
 	uint32_t options;	/* PCRE2_CASELESS etc. from `options:` */
-	unsigned int validators;	/* SECM_VAL_* bits */
+	unsigned int validators;	/* SECM_VAL_* bits (rules.h, validate.h) */
 	double min_entropy;
+	pcre2_code *near_code;	/* validators.near.regex (validate.c owns it) */
+	pcre2_match_context *near_mctx;	/* rule set limits; read-only */
+	size_t near_distance;	/* bytes either side of the secret */
 	secm_strlist references;
 	secm_strlist examples;
 	secm_strlist negatives;
@@ -52,11 +55,28 @@ struct secm_ruleset {
 	size_t n;
 	size_t cap;
 	secm_rule_limits lim;
+	struct secm_prefilter *pf;	/* keyword index (prefilter.c), built by the loader */
+	int borrowed;		/* 1: a subset view, v[] belongs to another set */
 };
 
-/* secm_rule_validate - 1 when every validator of r accepts the candidate
- * text[s..e) (validate.c) */
+/* secm_rule_validate_at - 1 when every validator of r accepts the
+ * candidate text[s..e) of text[0..len), 0 when one rejects it; the pem
+ * and near validators read the text around it (validate.c).  The single
+ * place where validators are applied. */
+int secm_rule_validate_at(const secm_rule *r, const char *text, size_t len,
+			  size_t s, size_t e);
+/* secm_rule_validate - secm_rule_validate_at without the text length:
+ * nothing after e is visible, so pem and near see less context.  Kept
+ * for callers that have not moved to secm_rule_validate_at. */
 int secm_rule_validate(const secm_rule *r, const char *text, size_t s, size_t e);
+/* secm_rule_near_compile - compile the near: regex (validate.c); the
+ * limits are the rule set's; error text names file, line and rule */
+int secm_rule_near_compile(secm_rule *r, const char *regex, size_t len,
+			   const secm_rule_limits *lim, const char *file,
+			   unsigned long line, secm_error *err);
+/* secm_rule_validators_clear - free what the validators own (near regex
+ * and match context); safe to call twice (validate.c) */
+void secm_rule_validators_clear(secm_rule *r);
 /* secm_strlist_add - append a copy of s[0..len) */
 int secm_strlist_add(secm_strlist *l, const char *s, size_t len);
 /* secm_strlist_free - free the strings and the arrays */

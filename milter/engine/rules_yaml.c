@@ -23,6 +23,7 @@
 #include <yaml.h>
 
 #include "rules_int.h"
+#include "validate.h"
 
 #define MAX_PATTERN_FILE (16u << 20)	/* bytes */
 #define MAX_ID_LEN 64
@@ -277,16 +278,161 @@ static int read_options(yctx *c, const yaml_node_t *n, secm_rule *r)
 	return SECM_OK;
 }
 
-/* read_validators - mapping of min_entropy / placeholder / checksum */
-static int read_validators(yctx *c, const yaml_node_t *n, secm_rule *r)
+/* validators: keys, and the words `checksum:` takes */
+enum { V_ENTROPY, V_PLACEHOLDER, V_CHECKSUM, V_JWT, V_PEM, V_DISCORD, V_NEAR, V_COUNT };
+
+static const struct {
+	const char *name;
+	unsigned int bit;	/* for true/false keys */
+} validator_keys[V_COUNT] = {
+	[V_ENTROPY] = { "min_entropy", SECM_VAL_ENTROPY },
+	[V_PLACEHOLDER] = { "placeholder", SECM_VAL_PLACEHOLDER },
+	[V_CHECKSUM] = { "checksum", 0 },
+	[V_JWT] = { "jwt", SECM_VAL_JWT },
+	[V_PEM] = { "pem", SECM_VAL_PEM },
+	[V_DISCORD] = { "discord", SECM_VAL_DISCORD },
+	[V_NEAR] = { "near", SECM_VAL_NEAR },
+};
+
+static const struct {
+	const char *name;
+	unsigned int bit;
+} checksums[] = {
+	{ "crc32-base62", SECM_VAL_CRC32_BASE62 },
+	{ "crc32-hex", SECM_VAL_CRC32_HEX },
+	{ "crc32-hex-le", SECM_VAL_CRC32_HEX_LE },
+	{ "bech32", SECM_VAL_BECH32 },
+};
+
+#define NEAR_DEFAULT_DISTANCE 256
+#define NEAR_MAX_DISTANCE 16384
+
+/* read_bool - "true" sets bit in r->validators, "false" leaves it */
+static int read_bool(yctx *c, const yaml_node_t *v, const char *what,
+		     unsigned int bit, secm_rule *r)
 {
+	const char *vs;
+	size_t vlen;
+	int rc;
+
+	rc = nonempty(c, v, what, &vs, &vlen);
+	if (rc != SECM_OK)
+		return rc;
+	if (strcmp(vs, "true") == 0)
+		r->validators |= bit;
+	else if (strcmp(vs, "false") != 0)
+		return fail(c, SECM_ERULE, v, "%s must be true or false, not '%.32s'",
+			    what, vs);
+	return SECM_OK;
+}
+
+/* read_near - near: { regex: '...', distance: N }: compiled here */
+static int read_near(yctx *c, const yaml_node_t *n, secm_rule *r)
+{
+	const yaml_node_t *k, *v, *re = NULL, *dist = NULL;
 	yaml_node_pair_t *p;
-	const yaml_node_t *k, *v;
-	unsigned int seen = 0, bit;
 	const char *ks, *vs;
 	size_t klen, vlen;
+	unsigned long d = NEAR_DEFAULT_DISTANCE;
 	char *end;
 	int rc;
+
+	if (n->type != YAML_MAPPING_NODE)
+		return fail(c, SECM_ERULE, n,
+			    "'near' must be a mapping with 'regex' and optional 'distance'");
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		k = node(c, p->key);
+		v = node(c, p->value);
+		rc = scalar(c, k, "near", &ks, &klen);
+		if (rc != SECM_OK)
+			return rc;
+		if (strcmp(ks, "regex") != 0 && strcmp(ks, "distance") != 0)
+			return fail(c, SECM_ERULE, k, "unknown key 'near.%.64s'", ks);
+		if ((ks[0] == 'r' ? re : dist) != NULL)
+			return fail(c, SECM_ERULE, k, "duplicate key 'near.%s'", ks);
+		if (ks[0] == 'r')
+			re = v;
+		else
+			dist = v;
+	}
+	if (re == NULL)
+		return fail(c, SECM_ERULE, n, "'near' needs a 'regex'");
+	if (dist != NULL) {
+		rc = nonempty(c, dist, "near.distance", &vs, &vlen);
+		if (rc != SECM_OK)
+			return rc;
+		errno = 0;
+		d = strtoul(vs, &end, 10);
+		if (errno != 0 || *end != '\0' || vs[0] < '0' || vs[0] > '9' ||
+		    d == 0 || d > NEAR_MAX_DISTANCE)
+			return fail(c, SECM_ERULE, dist,
+				    "near.distance must be a whole number of bytes from 1 to %d, not '%.32s'",
+				    NEAR_MAX_DISTANCE, vs);
+	}
+	rc = nonempty(c, re, "near.regex", &vs, &vlen);
+	if (rc != SECM_OK)
+		return rc;
+	rc = secm_rule_near_compile(r, vs, vlen, &c->rs->lim, c->path,
+				    (unsigned long)re->start_mark.line + 1, c->err);
+	if (rc != SECM_OK)
+		return rc;
+	r->near_distance = d;
+	r->validators |= SECM_VAL_NEAR;
+	return SECM_OK;
+}
+
+/* read_checksum - one of the checksum words */
+static int read_checksum(yctx *c, const yaml_node_t *v, secm_rule *r)
+{
+	const char *vs;
+	size_t vlen, i;
+	int rc;
+
+	rc = nonempty(c, v, "checksum", &vs, &vlen);
+	if (rc != SECM_OK)
+		return rc;
+	for (i = 0; i < sizeof(checksums) / sizeof(checksums[0]); i++) {
+		if (strcmp(vs, checksums[i].name) == 0) {
+			r->validators |= checksums[i].bit;
+			return SECM_OK;
+		}
+	}
+	return fail(c, SECM_ERULE, v,
+		    "unknown checksum '%.32s' (known: crc32-base62, crc32-hex, crc32-hex-le, bech32)",
+		    vs);
+}
+
+/* read_entropy - min_entropy: a number in (0, 8] */
+static int read_entropy(yctx *c, const yaml_node_t *v, secm_rule *r)
+{
+	const char *vs;
+	size_t vlen;
+	char *end;
+	int rc;
+
+	rc = nonempty(c, v, "min_entropy", &vs, &vlen);
+	if (rc != SECM_OK)
+		return rc;
+	errno = 0;
+	r->min_entropy = strtod(vs, &end);
+	if (errno != 0 || *end != '\0' || !isfinite(r->min_entropy) ||
+	    r->min_entropy <= 0.0 || r->min_entropy > 8.0)
+		return fail(c, SECM_ERULE, v,
+			    "min_entropy must be a number above 0 and at most 8, not '%.32s'",
+			    vs);
+	r->validators |= SECM_VAL_ENTROPY;
+	return SECM_OK;
+}
+
+/* read_validators - the validators mapping (secret-milter-patterns(5)) */
+static int read_validators(yctx *c, const yaml_node_t *n, secm_rule *r)
+{
+	int seen[V_COUNT] = { 0 };
+	yaml_node_pair_t *p;
+	const yaml_node_t *k, *v;
+	const char *ks;
+	size_t klen;
+	int vi, rc;
 
 	if (is_null(n))
 		return SECM_OK;
@@ -298,42 +444,30 @@ static int read_validators(yctx *c, const yaml_node_t *n, secm_rule *r)
 		rc = scalar(c, k, "validators", &ks, &klen);
 		if (rc != SECM_OK)
 			return rc;
-		if (strcmp(ks, "min_entropy") == 0) {
-			bit = SECM_VAL_ENTROPY;
-		} else if (strcmp(ks, "placeholder") == 0) {
-			bit = SECM_VAL_PLACEHOLDER;
-		} else if (strcmp(ks, "checksum") == 0) {
-			bit = SECM_VAL_CRC32_BASE62;
-		} else {
+		for (vi = 0; vi < V_COUNT; vi++)
+			if (strcmp(ks, validator_keys[vi].name) == 0)
+				break;
+		if (vi == V_COUNT)
 			return fail(c, SECM_ERULE, k, "unknown validator '%.64s'", ks);
-		}
-		if (seen & bit)
+		if (seen[vi])
 			return fail(c, SECM_ERULE, k, "duplicate validator '%s'", ks);
-		seen |= bit;
-		rc = nonempty(c, v, ks, &vs, &vlen);
+		seen[vi] = 1;
+		switch (vi) {
+		case V_ENTROPY:
+			rc = read_entropy(c, v, r);
+			break;
+		case V_CHECKSUM:
+			rc = read_checksum(c, v, r);
+			break;
+		case V_NEAR:
+			rc = read_near(c, v, r);
+			break;
+		default:
+			rc = read_bool(c, v, ks, validator_keys[vi].bit, r);
+			break;
+		}
 		if (rc != SECM_OK)
 			return rc;
-		if (bit == SECM_VAL_ENTROPY) {
-			errno = 0;
-			r->min_entropy = strtod(vs, &end);
-			if (errno != 0 || *end != '\0' || !isfinite(r->min_entropy) ||
-			    r->min_entropy <= 0.0 || r->min_entropy > 8.0)
-				return fail(c, SECM_ERULE, v,
-					    "min_entropy must be a number above 0 and at most 8, not '%.32s'",
-					    vs);
-			r->validators |= bit;
-		} else if (bit == SECM_VAL_PLACEHOLDER) {
-			if (strcmp(vs, "true") == 0)
-				r->validators |= bit;
-			else if (strcmp(vs, "false") != 0)
-				return fail(c, SECM_ERULE, v,
-					    "placeholder must be true or false, not '%.32s'", vs);
-		} else {
-			if (strcmp(vs, "crc32-base62") != 0)
-				return fail(c, SECM_ERULE, v,
-					    "unknown checksum '%.32s' (known: crc32-base62)", vs);
-			r->validators |= bit;
-		}
 	}
 	return SECM_OK;
 }
@@ -491,6 +625,7 @@ static int read_rule(yctx *c, const yaml_node_t *m, size_t index)
 	if (secm_ruleset_push(c->rs, &r) != SECM_OK)
 		rc = fail(c, SECM_ENOMEM, NULL, "out of memory");
 out:
+	secm_rule_validators_clear(&r);	/* the near regex of a rule not pushed */
 	secm_rule_clear(&r);
 	c->key[0] = '\0';
 	return rc;

@@ -1,9 +1,10 @@
 /*
  * scan.h - find secrets in one UTF-8 text with a rule set.
  *
- * Keywords prefilter the rules (case-insensitive literal search); only rules
- * whose keywords occur (or that have none) run their PCRE2 regex, with the
- * rule set's match and depth limits.  Each match's named group "secret"
+ * Keywords prefilter the rules (one multi-literal pass, case-insensitive,
+ * prefilter.h); only rules whose keywords occur (or that have none) run
+ * their PCRE2 regex, with the rule set's match and depth limits, and only
+ * for matches starting in a window around a keyword hit (scan.c).  Each match's named group "secret"
  * gives the reported range; validators then accept or drop it.  Safe to call
  * from many threads on one rule set.
  */
@@ -32,6 +33,20 @@ typedef struct secm_matches {
  * caller applies the failure action). */
 int secm_scan_text(const secm_ruleset *rs, const char *text, size_t len,
 		   secm_matches *out, secm_error *err);
+
+/* flags for secm_scan_text_flags */
+enum {
+	SECM_SCAN_NO_PREFILTER = 1 << 0,	/* memmem per rule, regex over the
+						   whole text (the path before the
+						   prefilter; benchmarks, tests) */
+	SECM_SCAN_NO_WINDOW = 1 << 1	/* prefilter picks the rules, regex
+					   over the whole text */
+};
+
+/* secm_scan_text_flags - secm_scan_text with SECM_SCAN_* flags (0 is
+ * secm_scan_text: prefilter plus window confirmation) */
+int secm_scan_text_flags(const secm_ruleset *rs, const char *text, size_t len,
+			 unsigned int flags, secm_matches *out, secm_error *err);
 
 /* secm_rule_matches - 1 if rule r (keywords, regex, validators) finds
  * something in text, 0 if not, a negative SECM_E* code when matching failed
