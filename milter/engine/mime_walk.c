@@ -17,6 +17,7 @@
  */
 #include "autoconfig.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 
 #include <gmime/gmime.h>
 
+#include "archive_scan.h"
 #include "buf.h"
 #include "error.h"
 #include "html_text.h"
@@ -42,6 +44,7 @@ typedef struct walk_ctx {
 	int default_crlf;	/* line end style of the header */
 	int stop;		/* a limit was hit */
 	int rc;			/* first hard error */
+	int in_signed;		/* walking the children of a multipart/signed */
 	secm_walk *w;
 } walk_ctx;
 
@@ -296,6 +299,7 @@ static void add_unit(walk_ctx *c, const char *path, const char *type,
 	u->crlf = detect_crlf(c->raw + start, end - start, c->default_crlf);
 	u->raw_start = start;
 	u->raw_end = end;
+	u->in_signed = c->in_signed;
 	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
 	u->text = u->source;
 	u->text_len = u->source_len;
@@ -314,6 +318,82 @@ out:
 	free(ss);
 	free(sd);
 	secm_buf_free(&dec);
+	secm_buf_free(&utf);
+}
+
+/* is_opaque - an S/MIME part whose content cannot be read: enveloped
+ * (encrypted) or opaque signed-data; certificate-only parts are not */
+static int is_opaque(GMimeObject *obj, const char *type)
+{
+	const char *st;
+
+	if (strcmp(type, "application/pkcs7-mime") != 0 &&
+	    strcmp(type, "application/x-pkcs7-mime") != 0)
+		return 0;
+	st = g_mime_object_get_content_type_parameter(obj, "smime-type");
+	return st == NULL || strcasecmp(st, "certs-only") != 0;
+}
+
+/* tnef_unit - the text runs of a TNEF stream (winmail.dat) as one unit
+ * that cannot be redacted in place (no_redact): attachments are stored
+ * uncompressed inside it, so their text is found; the compressed RTF body
+ * is not decoded.  Bytes that are not text become line ends. */
+static void tnef_unit(walk_ctx *c, const char *path, const char *type,
+		      const char *fn, secm_cte cte, size_t start, size_t end)
+{
+	secm_buf dec = SECM_BUF_INIT, txt = SECM_BUF_INIT, utf = SECM_BUF_INIT;
+	secm_cs_fallback how;
+	char used[48];
+	secm_unit *u;
+	size_t i, run = 0;
+	unsigned char ch;
+
+	if (secm_cte_decode(cte, c->raw + start, end - start, &dec, NULL, 0) != 0)
+		goto oom;
+	if (c->max_decoded > 0 && dec.len > c->max_decoded - c->decoded) {
+		set_limit(c, SECM_LIMIT_DECODED, path);
+		goto out;
+	}
+	c->decoded += dec.len;
+	for (i = 0; i < dec.len; i++) {
+		ch = dec.data[i];
+		if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
+			run++;
+			continue;
+		}
+		/* keep runs long enough to be text, one per line */
+		if (run >= 8 && (secm_buf_append(&txt, dec.data + i - run, run) != 0 ||
+				 secm_buf_append(&txt, "\n", 1) != 0))
+			goto oom;
+		run = 0;
+	}
+	if (run >= 8 && secm_buf_append(&txt, dec.data + i - run, run) != 0)
+		goto oom;
+	if (secm_charset_to_utf8(NULL, txt.data, txt.len, &utf, used, sizeof(used),
+				 &how) != 0 || secm_buf_reserve(&utf, 0) != 0)
+		goto oom;
+	u = new_unit(c->w);
+	if (u == NULL)
+		goto oom;
+	u->kind = SECM_UNIT_BODY;
+	snprintf(u->path, sizeof(u->path), "%s", path);
+	snprintf(u->content_type, sizeof(u->content_type), "%s", type);
+	snprintf(u->filename, sizeof(u->filename), "%s", fn);
+	u->cte = cte;
+	u->crlf = detect_crlf(c->raw + start, end - start, c->default_crlf);
+	u->raw_start = start;
+	u->raw_end = end;
+	u->in_signed = c->in_signed;
+	u->no_redact = 1;
+	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
+	u->text = u->source;
+	u->text_len = u->source_len;
+	goto out;
+oom:
+	c->rc = SECM_ENOMEM;
+out:
+	secm_buf_free(&dec);
+	secm_buf_free(&txt);
 	secm_buf_free(&utf);
 }
 
@@ -352,6 +432,25 @@ static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 			       uuname, sizeof(uuname));
 		snprintf(fn, sizeof(fn), "%s", uuname);
 	}
+	if (!encrypted && is_opaque(obj, type))
+		c->w->encrypted++;
+	if (strcmp(type, "message/partial") == 0)
+		c->w->partial++;
+	if (!encrypted && (strcmp(type, "application/ms-tnef") == 0 ||
+			   strcmp(type, "application/vnd.ms-tnef") == 0 ||
+			   strcasecmp(fn, "winmail.dat") == 0)) {
+		c->w->tnef++;
+		c->w->unscannable++;
+		tnef_unit(c, path, type, fn, cte, start, end);
+		return;
+	}
+	if (!encrypted && secm_archive_wanted(type, fn)) {
+		/* archives and OOXML: member text units (archive_scan.h) */
+		if (secm_archive_part(c->w, path, type, fn, cte, c->raw, start,
+				      end, NULL) != 0)
+			c->rc = SECM_ENOMEM;
+		return;
+	}
 	cls = encrypted ? LEAF_SKIP : classify(type, fn);
 	if (cls == LEAF_SNIFF) {
 		r = sniff(cte, c->raw + start, end - start);
@@ -380,6 +479,128 @@ static int join(char *out, size_t outlen, const char *parent, int i)
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
+static size_t header_end(const unsigned char *raw, size_t len, size_t i);
+static int header_units(walk_ctx *c, size_t from, size_t end,
+			const char *parent, int top);
+
+/* last_end - where the last unit ends: later units start there or after */
+static size_t last_end(const walk_ctx *c)
+{
+	return c->w->n > 0 ? c->w->units[c->w->n - 1].raw_end : 0;
+}
+
+/* first_start - raw offset of the first content GMime found inside obj
+ * (a leaf's content, an attached message's first header); len if none */
+static size_t first_start(walk_ctx *c, GMimeObject *obj)
+{
+	GMimeDataWrapper *dw;
+	GMimeStream *s;
+	GMimeHeaderList *hl;
+	GMimeMessage *m;
+	size_t r, best = c->len;
+	int i, n;
+
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && i < 1; i++)
+			best = first_start(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i));
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
+		m = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		hl = m != NULL ? g_mime_object_get_header_list(GMIME_OBJECT(m)) : NULL;
+		if (hl != NULL && g_mime_header_list_get_count(hl) > 0) {
+			gint64 off = g_mime_header_get_offset(
+				g_mime_header_list_get_header_at(hl, 0));
+
+			if (off >= 0 && (size_t)off < best)
+				best = (size_t)off;
+		} else if (m != NULL && g_mime_message_get_mime_part(m) != NULL) {
+			r = first_start(c, g_mime_message_get_mime_part(m));
+			best = r < best ? r : best;
+		}
+	} else if (GMIME_IS_PART(obj)) {
+		dw = g_mime_part_get_content(GMIME_PART(obj));
+		s = dw != NULL ? g_mime_data_wrapper_get_stream(dw) : NULL;
+		if (s != NULL && s->bound_start >= 0 && (size_t)s->bound_start < best)
+			best = (size_t)s->bound_start;
+	}
+	return best;
+}
+
+/* text_piece - GMime's preamble or epilogue text str, found in raw
+ * [lo, hi), as the text unit "parent.name" (blank text is skipped) */
+static void text_piece(walk_ctx *c, const char *parent, const char *name,
+		       const char *str, size_t lo, size_t hi)
+{
+	const unsigned char *at;
+	char p[64];
+	size_t n, k;
+
+	if (str == NULL || c->stop || c->rc != 0)
+		return;
+	n = strlen(str);
+	for (k = 0; k < n && strchr(" \t\r\n", str[k]) != NULL; k++)
+		;
+	if (k == n)
+		return;
+	if (lo < last_end(c))
+		lo = last_end(c);
+	if (hi > c->len)
+		hi = c->len;
+	if (lo >= hi || hi - lo < n)
+		return;
+	at = memmem(c->raw + lo, hi - lo, str, n);
+	if (at == NULL)
+		return;
+	snprintf(p, sizeof(p), "%s%s%s", parent, parent[0] ? "." : "", name);
+	lo = (size_t)(at - c->raw);
+	add_unit(c, p, "text/plain", "", SECM_CTE_7BIT, NULL, lo, lo + n, 0);
+}
+
+/* after_close - offset after the close delimiter line of multipart mp
+ * (searched from the last unit on), or that last unit's end */
+static size_t after_close(walk_ctx *c, GMimeMultipart *mp)
+{
+	const char *b = g_mime_multipart_get_boundary(mp);
+	size_t lo = last_end(c), n;
+	const unsigned char *at, *nl;
+	char delim[256];
+
+	if (b == NULL)
+		return lo;
+	n = (size_t)snprintf(delim, sizeof(delim), "--%s--", b);
+	if (n >= sizeof(delim) || lo >= c->len)
+		return lo;
+	at = memmem(c->raw + lo, c->len - lo, delim, n);
+	if (at == NULL)
+		return lo;
+	nl = memchr(at, '\n', (size_t)(c->raw + c->len - at));
+	return nl != NULL ? (size_t)(nl - c->raw) + 1 : c->len;
+}
+
+/* inner_headers - the scanned header fields (and stray text lines) of an
+ * attached message: they are inside the outer body, so redaction can
+ * rewrite them like any part */
+static void inner_headers(walk_ctx *c, GMimeMessage *inner, const char *path)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(GMIME_OBJECT(inner));
+	GMimeObject *body = g_mime_message_get_mime_part(inner);
+	gint64 off;
+	size_t from, end, lim;
+
+	if (hl == NULL || g_mime_header_list_get_count(hl) == 0)
+		return;
+	off = g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, 0));
+	if (off < 0 || (size_t)off >= c->len || (size_t)off < last_end(c))
+		return;
+	from = (size_t)off;
+	end = header_end(c->raw, c->len, from);
+	lim = body != NULL ? first_start(c, body) : c->len;
+	if (end > lim)
+		end = lim;
+	if (header_units(c, from, end, path, 0) != 0 && c->rc == 0)
+		c->rc = SECM_ENOMEM;
+}
+
 /* walk_node - count, bound and descend into one MIME object */
 static void walk_node(walk_ctx *c, GMimeObject *obj, const char *path,
 		      unsigned int depth, int encrypted)
@@ -401,21 +622,40 @@ static void walk_node(walk_ctx *c, GMimeObject *obj, const char *path,
 		return;
 	}
 	if (GMIME_IS_MULTIPART(obj)) {
-		if (GMIME_IS_MULTIPART_ENCRYPTED(obj))
+		GMimeMultipart *mp = GMIME_MULTIPART(obj);
+		int was_signed = c->in_signed;
+
+		if (GMIME_IS_MULTIPART_ENCRYPTED(obj) && !encrypted) {
 			encrypted = 1;
-		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+			c->w->encrypted++;
+		}
+		if (GMIME_IS_MULTIPART_SIGNED(obj) && !encrypted) {
+			c->w->signed_parts++;
+			c->in_signed = 1;
+		}
+		n = g_mime_multipart_get_count(mp);
+		if (!encrypted)
+			text_piece(c, path, "preamble", g_mime_multipart_get_prologue(mp),
+				   last_end(c), first_start(c, obj));
 		for (i = 0; i < n && !c->stop && c->rc == 0; i++) {
 			if (join(child, sizeof(child), path, i + 1) != 0) {
 				set_limit(c, SECM_LIMIT_DEPTH, path);
+				c->in_signed = was_signed;
 				return;
 			}
-			walk_node(c, g_mime_multipart_get_part(GMIME_MULTIPART(obj), i),
+			walk_node(c, g_mime_multipart_get_part(mp, i),
 				  child, depth + 1, encrypted);
 		}
+		if (!encrypted && !c->stop && c->rc == 0)
+			text_piece(c, path, "epilogue", g_mime_multipart_get_epilogue(mp),
+				   after_close(c, mp), c->len);
+		c->in_signed = was_signed;
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		body = inner != NULL ? g_mime_message_get_mime_part(inner) : NULL;
-		if (body == NULL)
+		if (inner != NULL && !encrypted)
+			inner_headers(c, inner, path);
+		if (body == NULL || c->stop || c->rc != 0)
 			return;
 		if (GMIME_IS_MULTIPART(body)) {
 			walk_node(c, body, path, depth + 1, encrypted);
@@ -447,82 +687,219 @@ static size_t header_end(const unsigned char *raw, size_t len, size_t i)
 	return len;
 }
 
-/* subject_unit - find the first Subject field in the header and add its
- * decoded value as a unit; range = name through the final line end */
-static int subject_unit(walk_ctx *c, size_t from, size_t hdr_end)
+static int field_line(const unsigned char *p, size_t n);
+
+/* decode_value - the unfolded, RFC 2047 decoded value of the field whose
+ * value (after the colon) is raw[f, e), as UTF-8 into utf */
+static int decode_value(const unsigned char *raw, size_t f, size_t e,
+			secm_buf *utf)
 {
-	const unsigned char *raw = c->raw;
-	size_t i, f = 0, e = 0, k;
-	const unsigned char *nl;
-	secm_buf val = SECM_BUF_INIT, utf = SECM_BUF_INIT;
+	secm_buf val = SECM_BUF_INIT, tol = SECM_BUF_INIT;
 	char used[48], *dec = NULL;
 	const char *v;
 	secm_cs_fallback how;
-	secm_unit *u;
-	int rc = SECM_OK;
+	size_t k;
+	int rc = SECM_ENOMEM;
 
-	for (i = from; i < hdr_end; i = e) {
-		nl = memchr(raw + i, '\n', hdr_end - i);
-		e = nl == NULL ? hdr_end : (size_t)(nl - raw) + 1;
-		/* continuation lines belong to the field before */
-		while (e < hdr_end && (raw[e] == ' ' || raw[e] == '\t')) {
-			nl = memchr(raw + e, '\n', hdr_end - e);
-			e = nl == NULL ? hdr_end : (size_t)(nl - raw) + 1;
-		}
-		for (f = i; f < e && raw[f] != ':' && raw[f] != '\n'; f++)
-			;
-		k = f;
-		while (k > i && (raw[k - 1] == ' ' || raw[k - 1] == '\t'))
-			k--;
-		if (f < e && raw[f] == ':' && k - i == 7 &&
-		    strncasecmp((const char *)raw + i, "subject", 7) == 0)
-			break;
-	}
-	if (i >= hdr_end)
-		return SECM_OK;
 	/* unfold: drop CR and LF, keep the whitespace that follows */
-	for (k = f + 1; k < e; k++) {
+	for (k = f; k < e; k++) {
 		if (raw[k] != '\r' && raw[k] != '\n' &&
 		    secm_buf_append(&val, raw + k, 1) != 0)
-			goto oom;
+			goto out;
 	}
-	if (secm_buf_append(&val, "", 0) != 0)
-		goto oom;
+	if (secm_buf_append(&val, "", 0) != 0 || secm_buf_reserve(&val, 1) != 0)
+		goto out;
+	val.data[val.len] = '\0';
 	v = (const char *)val.data;
 	while (*v == ' ' || *v == '\t')
 		v++;
 	dec = g_mime_utils_header_decode_text(NULL, v);
 	if (dec == NULL)
-		goto oom;
-	/* GMime's output should be UTF-8; make sure of it */
-	if (secm_charset_to_utf8("utf-8", (const unsigned char *)dec,
-				 strlen(dec), &utf, used, sizeof(used), &how) != 0 ||
-	    secm_buf_reserve(&utf, 0) != 0)
-		goto oom;
-	u = new_unit(c->w);
-	if (u == NULL)
-		goto oom;
-	u->kind = SECM_UNIT_SUBJECT;
-	snprintf(u->path, sizeof(u->path), "subject");
-	u->cte = SECM_CTE_7BIT;
-	u->crlf = detect_crlf(raw + i, e - i, c->default_crlf);
-	u->raw_start = i;
-	u->raw_end = e;
-	u->charset_fallback = (int)how;
-	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
-	u->text = u->source;
-	u->text_len = u->source_len;
-	goto out;
-oom:
-	rc = SECM_ENOMEM;
+		goto out;
+	if (strstr(dec, "?=") != NULL || strstr(dec, "=?") != NULL) {
+		/* a broken encoded word may have swallowed a good one: decode
+		 * word by word instead */
+		if (secm_header_decode_tolerant(v, &tol) != 0)
+			goto out;
+		rc = secm_charset_to_utf8("utf-8", tol.data, tol.len, utf, used,
+					  sizeof(used), &how);
+	} else {
+		/* GMime's output should be UTF-8; make sure of it */
+		rc = secm_charset_to_utf8("utf-8", (const unsigned char *)dec,
+					  strlen(dec), utf, used, sizeof(used), &how);
+	}
+	if (rc == 0)
+		rc = secm_buf_reserve(utf, 0);
 out:
 	if (dec != NULL) {
 		secm_wipe(dec, strlen(dec));
 		g_free(dec);
 	}
 	secm_buf_free(&val);
-	secm_buf_free(&utf);
+	secm_buf_free(&tol);
 	return rc;
+}
+
+/* machine X- headers that are never scanned (prefixes, lower case):
+ * tokens, hashes and routing data that rules would misread */
+static const char *const x_skip[] = {
+	"x-mailer", "x-spam", "x-google", "x-gm-", "x-gmail", "x-ms-",
+	"x-microsoft", "x-forefront", "x-exchange", "x-eop", "x-originating",
+	"x-received", "x-virus", "x-mimeole", "x-msmail", "x-priority",
+	"x-ironport", "x-proofpoint", "x-mimecast", "x-barracuda",
+	"x-cloudmark", "x-antiabuse", "x-authenticated", "x-auth", "x-ses-",
+	"x-amazon", "x-sg-", "x-feedback", "x-mailgun", "x-pm-", "x-apple",
+	"x-ymail", "x-yahoo", "x-report-abuse", "x-abuse", "x-sender",
+	"x-original", "x-envelope", "x-delivered", "x-rcpt", "x-beenthere",
+	"x-mailman", "x-list", "x-bounce", "x-csa-", "x-sid", "x-msfbl",
+	"x-mc-", "x-mandrill", "x-sfmc", "x-dkim", "x-arc", "x-secret-milter",
+	"x-ham", "x-rspamd", "x-amavis", "x-quarantine", "x-scanned",
+	"x-uid", "x-keywords", "x-status", "x-mozilla", "x-evolution",
+	"x-account-key", "x-identity-key", "x-incoming", "x-crosspremises",
+	"x-atp", "x-ld-", "x-tm-", "x-sophos", "x-zoho", "x-halon",
+	"x-php-", "x-source", "x-authority", "x-get-message-sender",
+	"x-face", "x-image-url", "x-pgp", "x-mshtml", "x-msh", "x-ovh",
+	"x-vr-", "x-forwarded", "x-pobox", "x-me-", "x-mail-", "x-hashcash",
+	"x-message-", "x-mlf", "x-spamd", "x-cmae", "x-ironport", NULL
+};
+
+/* secm_header_scanned - is a field with this name one people type into */
+int secm_header_scanned(const char *name, size_t n)
+{
+	const char *const *p;
+	size_t k;
+
+	if ((n == 7 && strncasecmp(name, "subject", 7) == 0) ||
+	    (n == 8 && strncasecmp(name, "comments", 8) == 0) ||
+	    (n == 8 && strncasecmp(name, "keywords", 8) == 0) ||
+	    (n == 12 && strncasecmp(name, "thread-topic", 12) == 0))
+		return 1;
+	if (n < 3 || strncasecmp(name, "x-", 2) != 0)
+		return 0;
+	for (p = x_skip; *p != NULL; p++) {
+		k = strlen(*p);
+		if (n >= k && strncasecmp(name, *p, k) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* named_path - "name" or "parent.name" (lower case) into out */
+static void named_path(char *out, size_t outlen, const char *parent,
+		       const unsigned char *name, size_t n)
+{
+	size_t i, k = parent[0] != '\0' ?
+		(size_t)snprintf(out, outlen, "%s.", parent) : 0;
+
+	if (k >= outlen)
+		k = outlen - 1;
+	for (i = 0; i < n && k + 1 < outlen; i++) {
+		unsigned char ch = name[i];
+
+		out[k++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 :
+				  ch > ' ' && ch < 0x7f ? ch : '_');
+	}
+	out[k] = '\0';
+}
+
+/* header_unit - the decoded value of field raw[i, e) (colon at f) */
+static int header_unit(walk_ctx *c, const char *parent, size_t i, size_t f,
+		       size_t e, size_t namelen, secm_unit_kind kind)
+{
+	secm_buf utf = SECM_BUF_INIT;
+	secm_unit *u;
+	int rc;
+
+	rc = decode_value(c->raw, f + 1, e, &utf);
+	if (rc != 0)
+		return rc;
+	u = new_unit(c->w);
+	if (u == NULL) {
+		secm_buf_free(&utf);
+		return SECM_ENOMEM;
+	}
+	u->kind = kind;
+	if (kind == SECM_UNIT_SUBJECT)
+		snprintf(u->path, sizeof(u->path), "subject");
+	else
+		named_path(u->path, sizeof(u->path), parent, c->raw + i, namelen);
+	u->cte = SECM_CTE_7BIT;
+	u->crlf = detect_crlf(c->raw + i, e - i, c->default_crlf);
+	u->raw_start = i;
+	u->raw_end = e;
+	u->in_signed = c->in_signed;
+	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
+	u->text = u->source;
+	u->text_len = u->source_len;
+	return SECM_OK;
+}
+
+/* text_run - lines of a header block that are not fields, as text */
+static void text_run(walk_ctx *c, const char *parent, size_t s, size_t e)
+{
+	char p[64];
+
+	if (e <= s)
+		return;
+	snprintf(p, sizeof(p), "%s%sheader-text", parent, parent[0] ? "." : "");
+	add_unit(c, p, "text/plain", "", SECM_CTE_7BIT, NULL, s, e, 0);
+}
+
+/* header_units - the scanned fields of the header block raw[from, end)
+ * (see secm_header_scanned) and its lines that are not fields; top: the
+ * message's own header, whose first Subject is the SECM_UNIT_SUBJECT */
+static int header_units(walk_ctx *c, size_t from, size_t end,
+			const char *parent, int top)
+{
+	const unsigned char *raw = c->raw, *nl;
+	size_t i, f, e, k, n, rs = SIZE_MAX;
+	int subject = 0, rc = SECM_OK;
+
+	for (i = from; i < end && rc == SECM_OK && c->rc == 0; i = e) {
+		nl = memchr(raw + i, '\n', end - i);
+		e = nl == NULL ? end : (size_t)(nl - raw) + 1;
+		/* continuation lines belong to the line before */
+		while (e < end && (raw[e] == ' ' || raw[e] == '\t')) {
+			nl = memchr(raw + e, '\n', end - e);
+			e = nl == NULL ? end : (size_t)(nl - raw) + 1;
+		}
+		n = e - i;
+		while (n > 0 && (raw[i + n - 1] == '\n' || raw[i + n - 1] == '\r'))
+			n--;
+		if (n == 0) {
+			/* the empty line that closes the block */
+			if (rs != SIZE_MAX)
+				text_run(c, parent, rs, i);
+			rs = SIZE_MAX;
+			continue;
+		}
+		if (i == from && n >= 5 && memcmp(raw + i, "From ", 5) == 0)
+			continue;	/* an mbox separator */
+		if (!field_line(raw + i, n)) {
+			if (rs == SIZE_MAX)
+				rs = i;
+			continue;
+		}
+		if (rs != SIZE_MAX)
+			text_run(c, parent, rs, i);
+		rs = SIZE_MAX;
+		for (f = i; raw[f] != ':'; f++)
+			;
+		for (k = f; k > i && (raw[k - 1] == ' ' || raw[k - 1] == '\t'); k--)
+			;
+		if (!secm_header_scanned((const char *)raw + i, k - i))
+			continue;
+		if (top && !subject && k - i == 7 &&
+		    strncasecmp((const char *)raw + i, "subject", 7) == 0) {
+			subject = 1;
+			rc = header_unit(c, parent, i, f, e, k - i, SECM_UNIT_SUBJECT);
+		} else {
+			rc = header_unit(c, parent, i, f, e, k - i, SECM_UNIT_HEADER);
+		}
+	}
+	if (rs != SIZE_MAX && rc == SECM_OK && c->rc == 0)
+		text_run(c, parent, rs, end);
+	return rc != SECM_OK ? rc : c->rc;
 }
 
 /* blank_prefix - length of the whitespace-only lines the input starts with */
@@ -626,7 +1003,7 @@ int secm_mime_walk(const unsigned char *raw, size_t len,
 				      "message too large to parse (%zu bytes)", c.len);
 	skip = blank_prefix(c.raw, c.len);
 	w->body_start = header_end(c.raw, c.len, skip);
-	rc = subject_unit(&c, skip, w->body_start);
+	rc = header_units(&c, skip, w->body_start, "", 1);
 	if (rc != 0)
 		goto out;
 	stream = g_mime_stream_mem_new_with_buffer((const char *)c.raw, c.len);

@@ -9,6 +9,19 @@
  * Nested message/rfc822 parts are walked (their offsets stay absolute).
  * Part paths are IMAP-style: "1", "1.2", "2.1.1"; the Subject is "subject".
  *
+ * Other carriers (added by "carriers"): header fields where people paste
+ * text (Subject, Comments, Keywords, Thread-Topic, X-* except machine
+ * headers, see secm_header_scanned) of the message and of every attached
+ * message are units of kind SECM_UNIT_HEADER ("comments", "x-note",
+ * "3.subject"); lines of a header block that are not header fields (GMime
+ * drops them) are text units "header-text" / "3.header-text"; multipart
+ * preambles and epilogues are text units "preamble" / "2.epilogue" (a
+ * multipart without a boundary is all preamble).  Encrypted (PGP/MIME,
+ * S/MIME enveloped or opaque-signed), message/partial and TNEF parts are
+ * counted so that the policy can apply its own action; units inside a
+ * multipart/signed are marked in_signed.  Units are in raw order and do
+ * not overlap.
+ *
  * Bounds (depth, part count, decoded bytes) are checked during the walk;
  * when one is exceeded the walk stops and reports which one in limit_hit.
  */
@@ -20,14 +33,20 @@
 
 typedef enum secm_unit_kind {
 	SECM_UNIT_BODY = 0,	/* content of a leaf MIME part */
-	SECM_UNIT_SUBJECT = 1	/* the decoded top-level Subject header */
+	SECM_UNIT_SUBJECT = 1,	/* the decoded top-level Subject header */
+	SECM_UNIT_HEADER = 2,	/* another scanned header field (decoded value;
+				   raw range = the whole field, as for Subject) */
+	SECM_UNIT_MEMBER = 3	/* text of an archive member (archive_scan.h):
+				   raw range = the attachment; no_redact set */
 } secm_unit_kind;
 
 typedef enum secm_limit_kind {
 	SECM_LIMIT_NONE = 0,
 	SECM_LIMIT_DEPTH,	/* MIME nesting deeper than max_depth */
 	SECM_LIMIT_PARTS,	/* more than max_parts parts */
-	SECM_LIMIT_DECODED	/* more than max_decoded decoded bytes in total */
+	SECM_LIMIT_DECODED,	/* more than max_decoded decoded bytes in total */
+	SECM_LIMIT_ARCHIVE	/* an archive bound (archive_scan.h): depth, members,
+				   expansion ratio or extracted bytes */
 } secm_limit_kind;
 
 typedef struct secm_walk_limits {
@@ -75,6 +94,11 @@ typedef struct secm_unit {
 	size_t *seg_dec;	/* the same points in the transfer-decoded bytes
 				   (see secm_charset_to_utf8_map) */
 	size_t nseg;
+	/* added for other carriers (carriers): */
+	int in_signed;		/* inside a multipart/signed: changing it breaks
+				   the signature */
+	int no_redact;		/* the text cannot be put back in place (TNEF
+				   strings): a finding here needs the fallback */
 } secm_unit;
 
 typedef struct secm_walk {
@@ -92,6 +116,20 @@ typedef struct secm_walk {
 				   and holds lines that are not header fields
 				   (CR-only line ends, text without a colon):
 				   the whole input is one text/plain unit "1" */
+	/* added for other carriers (carriers); also counted in unscannable
+	 * where the content itself is not scanned: */
+	unsigned int encrypted;	/* multipart/encrypted, S/MIME enveloped-data
+				   and opaque signed-data: content not readable */
+	unsigned int signed_parts; /* multipart/signed containers */
+	unsigned int partial;	/* message/partial fragments (scanned as text,
+				   but the whole message is never seen) */
+	unsigned int tnef;	/* application/ms-tnef (winmail.dat) parts: only
+				   their uncompressed text runs are scanned */
+	/* added for archives (archives, see archive_scan.h): */
+	unsigned int archive_members;	/* archive members seen */
+	unsigned int archive_encrypted;	/* encrypted members (not scanned) */
+	unsigned int archive_corrupt;	/* unreadable archives or members */
+	size_t archive_bytes;		/* bytes extracted from archives */
 } secm_walk;
 
 /* secm_mime_init - call g_mime_init once, before threads start */
@@ -100,7 +138,7 @@ void secm_mime_init(void);
 /* secm_mime_walk - fill w (zeroed by the caller) from raw[0..len).
  * lim NULL = SECM_WALK_DEFAULT_*; a 0 field = no bound on that count.
  * Depth: the top-level body is depth 1, each multipart child and each
- * message/rfc822 body one more.  The Subject unit (if any) comes first.
+ * message/rfc822 body one more.  Header units come first, in raw order.
  * text == source (same pointer) for non-HTML units.
  * Returns 0 (check w->limit_hit), SECM_ENOMEM, or SECM_ELIMIT for input
  * over 4 GiB.  Input GMime cannot read as a message at all is not an error:
@@ -108,6 +146,12 @@ void secm_mime_init(void);
  * own copies of their text. */
 int secm_mime_walk(const unsigned char *raw, size_t len,
 		   const secm_walk_limits *lim, secm_walk *w, secm_error *err);
+
+/* secm_header_scanned - is a header field with this name (n bytes, any
+ * case) scanned: Subject, Comments, Keywords, Thread-Topic, and X-* fields
+ * other than well-known machine headers (X-Mailer, X-Spam-*, X-Google-*,
+ * X-MS-*, ...); never Received, DKIM-Signature, ARC-*, Authentication-Results */
+int secm_header_scanned(const char *name, size_t n);
 
 /* secm_walk_free - free units (wiping text); w itself is caller's */
 void secm_walk_free(secm_walk *w);

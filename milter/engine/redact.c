@@ -467,23 +467,48 @@ out:
 	return rc;
 }
 
+/* whole_part - a unit whose text cannot be put back (TNEF text runs,
+ * archive members): the part's whole content becomes its placeholders,
+ * one per line, in the part's transfer encoding */
+static int whole_part(const secm_unit *u, const edit *ed, size_t ned,
+		      const secm_buf *rb, secm_buf *out)
+{
+	secm_buf t = SECM_BUF_INIT;
+	size_t i;
+	int rc = SECM_OK;
+
+	for (i = 0; i < ned && rc == SECM_OK; i++) {
+		if (secm_buf_append(&t, rb->data + ed[i].ro, ed[i].rl) != 0 ||
+		    secm_buf_append_str(&t, u->crlf ? "\r\n" : "\n") != 0)
+			rc = SECM_ENOMEM;
+	}
+	if (rc == SECM_OK)
+		rc = secm_cte_encode(u->cte == SECM_CTE_BASE64 ? SECM_CTE_BASE64 :
+				     SECM_CTE_7BIT, t.data, t.len, u->crlf, 1, out);
+	secm_buf_free(&t);
+	return rc;
+}
+
 /* source_splice - the replacement bytes for unit u with the edits */
-static int source_splice(const unsigned char *raw, const secm_unit *u,
-			 const edit *ed, size_t ned, const secm_buf *rb,
-			 splice *sp, char **subject)
+static int source_splice(const unsigned char *raw, size_t body_start,
+			 const secm_unit *u, const edit *ed, size_t ned,
+			 const secm_buf *rb, splice *sp, char **subject)
 {
 	secm_buf text = SECM_BUF_INIT;
 	int rc;
 
 	sp->start = u->raw_start;
 	sp->end = u->raw_end;
-	sp->body = u->kind == SECM_UNIT_BODY;
-	if (u->kind != SECM_UNIT_SUBJECT)
+	sp->body = u->kind != SECM_UNIT_SUBJECT && u->raw_start >= body_start;
+	if (u->no_redact)
+		return whole_part(u, ed, ned, rb, &sp->bytes);
+	if (u->kind != SECM_UNIT_SUBJECT && u->kind != SECM_UNIT_HEADER)
 		return body_bytes(raw, u, ed, ned, rb, &sp->bytes);
 	rc = apply_edits((const unsigned char *)u->source, 0, u->source_len,
 			 ed, ned, rb, &text);
 	if (rc == 0)
-		rc = subject_field(raw, u, &text, &sp->bytes, subject);
+		rc = subject_field(raw, u, &text, &sp->bytes,
+				   u->kind == SECM_UNIT_SUBJECT ? subject : NULL);
 	if (text.data != NULL)
 		secm_wipe(text.data, text.len);
 	secm_buf_free(&text);
@@ -491,7 +516,8 @@ static int source_splice(const unsigned char *raw, const secm_unit *u,
 }
 
 /* unit_splice - build the replacement for one unit with its ranges */
-static int unit_splice(const unsigned char *raw, const secm_unit *u,
+static int unit_splice(const unsigned char *raw, size_t body_start,
+		       const secm_unit *u,
 		       range *r, size_t nr, splice *sp, char **subject)
 {
 	secm_buf rb = SECM_BUF_INIT;
@@ -504,7 +530,7 @@ static int unit_splice(const unsigned char *raw, const secm_unit *u,
 		return SECM_ENOMEM;
 	rc = build_edits(u, r, nr, ed, &ned, &rb);
 	if (rc == 0)
-		rc = source_splice(raw, u, ed, ned, &rb, sp, subject);
+		rc = source_splice(raw, body_start, u, ed, ned, &rb, sp, subject);
 	free(ed);
 	secm_buf_free(&rb);
 	return rc;
@@ -676,7 +702,13 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 			r = NULL;
 			continue;
 		}
-		rc = unit_splice(raw, u, r, nr, &sp[nsp], &out->subject);
+		if (u->no_redact && nsp > 0 && sp[nsp - 1].start == u->raw_start &&
+		    sp[nsp - 1].end == u->raw_end) {
+			free(r);	/* members of one attachment: replaced once */
+			r = NULL;
+			continue;
+		}
+		rc = unit_splice(raw, w->body_start, u, r, nr, &sp[nsp], &out->subject);
 		nsp++;
 		free(r);
 		r = NULL;
@@ -744,7 +776,7 @@ int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
 			diff_edit(u, text.data != NULL ? text.data :
 				  (const unsigned char *)"", text.len, &e);
 		}
-		rc = source_splice(raw, u, &e, 1, &text, &sp[nsp++],
+		rc = source_splice(raw, w->body_start, u, &e, 1, &text, &sp[nsp++],
 				   u->kind == SECM_UNIT_SUBJECT &&
 				   out->subject == NULL ? &out->subject : NULL);
 		if (rc != 0)

@@ -936,3 +936,121 @@ int secm_crlf_to_lf(const unsigned char *in, size_t len, secm_buf *out)
 	}
 	return secm_buf_append(out, in + from, len - from);
 }
+
+/* ew_parse - length of a well-formed encoded word at p
+ * ("=?charset[*lang]?B|Q?text?=", text without blanks or '?', B text in
+ * the base64 alphabet), 0 if there is none; its parts into the outputs */
+static size_t ew_parse(const char *p, char *cs, size_t cslen, char *enc,
+		       const char **tx, size_t *txl)
+{
+	const char *q = p + 2, *c0 = q;
+	size_t n;
+
+	if (p[0] != '=' || p[1] != '?')
+		return 0;
+	while ((unsigned char)*q > ' ' && (unsigned char)*q < 0x7f &&
+	       strchr("()<>@,;:\"/[]?.=", *q) == NULL)
+		q++;
+	n = (size_t)(q - c0);
+	if (*q != '?' || n == 0 || n >= cslen)
+		return 0;
+	memcpy(cs, c0, n);
+	cs[n] = '\0';
+	cs[strcspn(cs, "*")] = '\0';	/* RFC 2231 language suffix */
+	q++;
+	if (strchr("BbQq", *q) == NULL || *q == '\0' || q[1] != '?')
+		return 0;
+	*enc = (char)(*q & ~0x20);
+	q += 2;
+	*tx = q;
+	while ((unsigned char)*q > ' ' && (unsigned char)*q < 0x7f && *q != '?')
+		q++;
+	if (q[0] != '?' || q[1] != '=')
+		return 0;
+	*txl = (size_t)(q - *tx);
+	if (*enc == 'B' && strspn(*tx, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") < *txl)
+		return 0;
+	return (size_t)(q + 2 - p);
+}
+
+/* ew_bytes - append the bytes an encoded word's text stands for */
+static int ew_bytes(char enc, const char *tx, size_t txl, secm_buf *out)
+{
+	size_t i;
+	int hi, lo;
+	unsigned char ch;
+
+	if (enc == 'B')
+		return secm_cte_decode(SECM_CTE_BASE64, (const unsigned char *)tx,
+				       txl, out, NULL, 0);
+	for (i = 0; i < txl; i++) {
+		ch = (unsigned char)tx[i];
+		if (ch == '_') {
+			ch = ' ';
+		} else if (ch == '=' && i + 2 < txl &&
+			   (hi = g_ascii_xdigit_value(tx[i + 1])) >= 0 &&
+			   (lo = g_ascii_xdigit_value(tx[i + 2])) >= 0) {
+			ch = (unsigned char)(hi * 16 + lo);
+			i += 2;
+		}
+		if (secm_buf_append(out, &ch, 1) != 0)
+			return SECM_ENOMEM;
+	}
+	return SECM_OK;
+}
+
+/* flush_to_utf8 - convert pending bytes in charset cs ("" = undeclared)
+ * and append them to out; pending is emptied */
+static int flush_to_utf8(const char *cs, secm_buf *pending, secm_buf *out)
+{
+	char used[48];
+	secm_cs_fallback how;
+	int rc = SECM_OK;
+
+	if (pending->len > 0)
+		rc = secm_charset_to_utf8(cs, pending->data, pending->len, out,
+					  used, sizeof(used), &how);
+	secm_buf_reset(pending);
+	return rc;
+}
+
+/* secm_header_decode_tolerant - RFC 2047 header text to UTF-8, one
+ * encoded word at a time */
+int secm_header_decode_tolerant(const char *value, secm_buf *out)
+{
+	secm_buf pend = SECM_BUF_INIT;
+	char cs[48], pcs[48] = "", enc;
+	const char *tx, *p = value;
+	size_t n, txl, j;
+	int rc = SECM_OK, in_ew = 0;
+
+	while (*p != '\0' && rc == SECM_OK) {
+		n = ew_parse(p, cs, sizeof(cs), &enc, &tx, &txl);
+		if (n == 0) {
+			if (in_ew || pcs[0] != '\0')
+				rc = flush_to_utf8(pcs, &pend, out);
+			in_ew = 0;
+			pcs[0] = '\0';
+			if (rc == SECM_OK)
+				rc = secm_buf_append(&pend, p, 1);
+			p++;
+			continue;
+		}
+		if (!in_ew || strcasecmp(cs, pcs) != 0)
+			rc = flush_to_utf8(pcs, &pend, out);
+		snprintf(pcs, sizeof(pcs), "%s", cs);
+		in_ew = 1;
+		if (rc == SECM_OK)
+			rc = ew_bytes(enc, tx, txl, &pend);
+		p += n;
+		/* blanks between two encoded words are not text */
+		for (j = 0; p[j] == ' ' || p[j] == '\t'; j++)
+			;
+		if (j > 0 && ew_parse(p + j, cs, sizeof(cs), &enc, &tx, &txl) > 0)
+			p += j;
+	}
+	if (rc == SECM_OK)
+		rc = flush_to_utf8(in_ew ? pcs : "", &pend, out);
+	secm_buf_free(&pend);
+	return rc;
+}

@@ -103,6 +103,14 @@ int secm_charset_is_jis(const char *used);
 int secm_charset_from_utf8(const char *used, const unsigned char *in,
 			   size_t len, secm_buf *out);
 
+/* secm_header_decode_tolerant - decode RFC 2047 encoded words in the
+ * unfolded header value (NUL-terminated) one by one and append UTF-8 to
+ * out: a malformed word stays as it is written and does not swallow the
+ * next one (GMime's decoder can); adjacent words of one charset are joined
+ * before conversion (a character split across words survives); text
+ * outside words is read as UTF-8, else Latin-1.  0 or SECM_ENOMEM. */
+int secm_header_decode_tolerant(const char *value, secm_buf *out);
+
 /* secm_utf8_valid_prefix - length of the longest valid UTF-8 prefix
  * (NUL counts as valid) */
 size_t secm_utf8_valid_prefix(const unsigned char *p, size_t len);

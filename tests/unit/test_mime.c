@@ -80,6 +80,16 @@ static const struct {
 };
 #define NPATH (sizeof(path_rows) / sizeof(path_rows[0]))
 
+/* count_kind - units of one kind */
+static size_t count_kind(const secm_walk *w, secm_unit_kind kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < w->n; i++)
+		n += w->units[i].kind == kind;
+	return n;
+}
+
 /* walk_fixture - load and walk a fixture (LF or CRLF) */
 static unsigned char *walk_fixture(const char *file, int crlf, secm_walk *w,
 				   size_t *len)
@@ -138,7 +148,14 @@ START_TEST(test_counts)
 	ck_assert_ptr_null(fx_unit(&w, "4"));
 	ck_assert_uint_eq(w.unscannable, 1);
 	ck_assert_uint_eq(w.parts, 11);
-	ck_assert_uint_eq(w.n, 6);
+	/* 5 parts, the Subject, the Subject of each attached message, and
+	 * the outer multipart's preamble and epilogue */
+	ck_assert_uint_eq(count_kind(&w, SECM_UNIT_HEADER), 2);
+	ck_assert_ptr_nonnull(fx_unit(&w, "3.subject"));
+	ck_assert_ptr_nonnull(fx_unit(&w, "3.2.subject"));
+	ck_assert_ptr_nonnull(fx_unit(&w, "preamble"));
+	ck_assert_ptr_nonnull(fx_unit(&w, "epilogue"));
+	ck_assert_uint_eq(w.n, 10);
 	ck_assert_int_eq(w.limit_hit, SECM_LIMIT_NONE);
 	ck_assert_int_eq(w.parse_failed, 0);
 	secm_walk_free(&w);
@@ -197,6 +214,8 @@ START_TEST(test_offsets)
 			continue;
 		}
 		ck_assert(u->raw_start >= w.body_start);
+		if (u->kind == SECM_UNIT_HEADER)
+			continue;
 		if (u->cte == SECM_CTE_7BIT && u->decode_charset[0] == '\0')
 			ck_assert_msg(u->source_len == u->raw_end - u->raw_start &&
 				      memcmp(raw + u->raw_start, u->source, u->source_len) == 0,
@@ -342,6 +361,149 @@ START_TEST(test_odd)
 }
 END_TEST
 
+#define GHP "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"
+#define HDR "From: a@example.org\nTo: b@example.net\nSubject: s\nMIME-Version: 1.0\n"
+
+static const struct {
+	const char *label;
+	const char *raw;
+	size_t len;		/* 0: strlen */
+	const char *path;	/* unit that must hold text */
+	const char *text;
+	unsigned int encrypted, signed_parts, partial, tnef;
+	int in_signed;		/* 1: that unit is marked in_signed */
+} carrier_rows[] = {
+	{ "a multipart without a boundary is scanned as its preamble",
+	  HDR "Content-Type: multipart/mixed\n\n--\nContent-Type: text/plain\n\n" GHP "\n----\n", 0,
+	  "preamble", GHP, 0, 0, 0, 0, 0 },
+	{ "a multipart preamble is a text unit",
+	  HDR "Content-Type: multipart/mixed; boundary=b\n\npre " GHP "\n--b\n\none\n--b--\n", 0,
+	  "preamble", "pre " GHP, 0, 0, 0, 0, 0 },
+	{ "a multipart epilogue is a text unit",
+	  HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b--\nepi " GHP "\n", 0,
+	  "epilogue", "epi " GHP, 0, 0, 0, 0, 0 },
+	{ "a nested multipart's epilogue is found before the outer close",
+	  HDR "Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: multipart/alternative; boundary=i\n\n"
+	  "--i\n\none\n--i--\ninner epi " GHP "\n--o--\n", 0,
+	  "1.epilogue", "inner epi " GHP, 0, 0, 0, 0, 0 },
+	{ "a multipart without a close boundary still has its parts",
+	  HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nopen " GHP "\n", 0,
+	  "1", "open " GHP, 0, 0, 0, 0, 0 },
+	{ "a broken encoded word does not swallow the good one after it",
+	  "Subject: =?utf-8?q?unterminated =?=?utf-8?b?dG9rZW4gZ2hwX3ZyTGo1V2ZCMkZqU1NYWGRBTk53SU9RbkxoYzNvZTFqSURONg==?=\n\nbody\n", 0,
+	  "subject", "token " GHP, 0, 0, 0, 0, 0 },
+	{ "adjacent encoded words of one charset join a split character",
+	  "Subject: =?utf-8?b?QUvD?= =?utf-8?b?qQ==?= =?bad?Z?x?=\n\nbody\n", 0,
+	  "subject", "AK\xc3\xa9 =?bad?Z?x?=", 0, 0, 0, 0, 0 },
+	{ "a Comments header is scanned",
+	  HDR "Comments: token " GHP "\n\nbody\n", 0, "comments", "token " GHP, 0, 0, 0, 0, 0 },
+	{ "a Keywords header is scanned",
+	  HDR "Keywords: deploy, " GHP "\n\nbody\n", 0, "keywords", GHP, 0, 0, 0, 0, 0 },
+	{ "a custom X- header is scanned and unfolded",
+	  HDR "X-Deploy-Token: t\n " GHP "\n\nbody\n", 0, "x-deploy-token", "t " GHP, 0, 0, 0, 0, 0 },
+	{ "an encoded X- header is decoded",
+	  HDR "X-Note: =?utf-8?q?key=3A_ghp=5FvrLj5WfB2FjSSXXdANNwIOQnLhc3oe1jIDN6?=\n\nbody\n", 0, "x-note", "key: " GHP, 0, 0, 0, 0, 0 },
+	{ "an 8-bit header value is read as Latin-1 when not UTF-8",
+	  HDR "X-Note: caf\xe9 " GHP "\n\nbody\n", 0, "x-note", "caf\xc3\xa9 " GHP, 0, 0, 0, 0, 0 },
+	{ "a header line without a colon is scanned as header text",
+	  "From: a@example.org\nSubject: s\nthis line " GHP "\nTo: b@example.net\n\nbody\n", 0,
+	  "header-text", "this line " GHP, 0, 0, 0, 0, 0 },
+	{ "an attached message's Subject is a unit of that part",
+	  HDR "Content-Type: message/rfc822\n\nSubject: fwd " GHP "\nFrom: c@example.org\n\ninner\n", 0,
+	  "1.subject", "fwd " GHP, 0, 0, 0, 0, 0 },
+	{ "text lines in an attached message's header are not lost",
+	  HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n"
+	  "Subject: inner\nswallowed " GHP "\nmore text\n\ninner body\n--b--\n", 0,
+	  "1.header-text", "swallowed " GHP "\nmore text", 0, 0, 0, 0, 0 },
+	{ "a bad transfer encoding is scanned as it is",
+	  HDR "Content-Transfer-Encoding: base99\n\nraw " GHP "\n", 0, "1", "raw " GHP, 0, 0, 0, 0, 0 },
+	{ "bare CR and LF line ends mixed keep the body scannable",
+	  HDR "\nline one\rline " GHP "\r\nthree\n", 0, "1", "line " GHP, 0, 0, 0, 0, 0 },
+	{ "NUL bytes around a secret do not hide it",
+	  HDR "\nbefore\0" GHP "\0after\n", sizeof(HDR "\nbefore\0" GHP "\0after\n") - 1,
+	  "1", GHP, 0, 0, 0, 0, 0 },
+	{ "a PGP/MIME encrypted message is counted as encrypted",
+	  HDR "Content-Type: multipart/encrypted; boundary=e; protocol=\"application/pgp-encrypted\"\n\n"
+	  "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
+	  "--e\nContent-Type: application/octet-stream\n\n-----BEGIN PGP MESSAGE-----\n--e--\n", 0,
+	  "subject", "s", 1, 0, 0, 0, 0 },
+	{ "an S/MIME enveloped message is counted as encrypted",
+	  HDR "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\n"
+	  "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHA6CAMIACAQAxggGH\n", 0,
+	  "subject", "s", 1, 0, 0, 0, 0 },
+	{ "an S/MIME certificate bundle is not encrypted",
+	  HDR "Content-Type: application/pkcs7-mime; smime-type=certs-only\n"
+	  "Content-Transfer-Encoding: base64\n\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n", 0,
+	  "subject", "s", 0, 0, 0, 0, 0 },
+	{ "the signed part of a multipart/signed is marked",
+	  HDR "Content-Type: multipart/signed; boundary=s; protocol=\"application/pgp-signature\"\n\n"
+	  "--s\nContent-Type: text/plain\n\nsigned " GHP "\n--s\nContent-Type: application/pgp-signature\n\n"
+	  "-----BEGIN PGP SIGNATURE-----\n--s--\n", 0,
+	  "1", "signed " GHP, 0, 1, 0, 0, 1 },
+	{ "a message/partial fragment is counted and its text scanned",
+	  HDR "Content-Type: message/partial; id=\"x@y\"; number=1; total=2\n\nSubject: part\n\nfrag " GHP "\n", 0,
+	  "1", "frag " GHP, 0, 0, 1, 0, 0 },
+	{ "the text runs of a TNEF attachment are scanned",
+	  HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee attachment\n--b\n"
+	  "Content-Type: application/ms-tnef; name=winmail.dat\nContent-Transfer-Encoding: base64\n\n"
+	  /* 0x78 0x9f 0x3e 0x22 "\x01\x00" + "token ghp_..." + NUL */
+	  "eJ8+IgEAdG9rZW4gZ2hwX3ZyTGo1V2ZCMkZqU1NYWGRBTk53SU9RbkxoYzNvZTFqSURONgA=\n--b--\n", 0,
+	  "2", "token " GHP, 0, 0, 0, 1, 0 },
+};
+
+START_TEST(test_carriers)
+{
+	const char *raw = carrier_rows[_i].raw;
+	size_t len = carrier_rows[_i].len ? carrier_rows[_i].len : strlen(raw), i, prev = 0;
+	secm_walk w;
+	const secm_unit *u;
+
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(secm_mime_walk((const unsigned char *)raw, len, NULL, &w, NULL), 0);
+	u = fx_unit(&w, carrier_rows[_i].path);
+	ck_assert_msg(u != NULL, "%s: no unit %s", carrier_rows[_i].label,
+		      carrier_rows[_i].path);
+	ck_assert_msg(fx_has(u->text, u->text_len, carrier_rows[_i].text),
+		      "%s: text is \"%.*s\"", carrier_rows[_i].label,
+		      (int)u->text_len, u->text);
+	ck_assert_uint_eq(w.encrypted, carrier_rows[_i].encrypted);
+	ck_assert_uint_eq(w.signed_parts, carrier_rows[_i].signed_parts);
+	ck_assert_uint_eq(w.partial, carrier_rows[_i].partial);
+	ck_assert_uint_eq(w.tnef, carrier_rows[_i].tnef);
+	ck_assert_int_eq(u->in_signed, carrier_rows[_i].in_signed);
+	ck_assert_int_eq(u->no_redact, carrier_rows[_i].tnef > 0);
+	for (i = 0; i < w.n; i++) {
+		/* in raw order, never overlapping: redaction splices them */
+		ck_assert_uint_ge(w.units[i].raw_start, prev);
+		ck_assert_uint_le(w.units[i].raw_end, len);
+		prev = w.units[i].raw_end;
+	}
+	secm_walk_free(&w);
+}
+END_TEST
+
+static const struct {
+	const char *name;
+	int scanned;
+} header_rows[] = {
+	{ "Subject", 1 }, { "comments", 1 }, { "Keywords", 1 },
+	{ "Thread-Topic", 1 }, { "X-Deploy-Note", 1 }, { "X-Custom", 1 },
+	{ "Received", 0 }, { "DKIM-Signature", 0 }, { "ARC-Seal", 0 },
+	{ "Authentication-Results", 0 }, { "X-Mailer", 0 }, { "X-Spam-Status", 0 },
+	{ "X-Google-DKIM-Signature", 0 }, { "X-MS-Exchange-Organization-SCL", 0 },
+	{ "X-Secret-Milter", 0 }, { "From", 0 }, { "X-", 0 },
+};
+
+/* the documented choice of scanned header fields */
+START_TEST(test_header_choice)
+{
+	const char *n = header_rows[_i].name;
+
+	ck_assert_msg(secm_header_scanned(n, strlen(n)) == header_rows[_i].scanned,
+		      "%s should%s be scanned", n, header_rows[_i].scanned ? "" : " not");
+}
+END_TEST
+
 typedef struct corpus_stats {
 	int files, units, limits;
 	double worst;
@@ -373,9 +535,13 @@ static void walk_one(const char *path, void *arg)
 	}
 	for (i = 0; i < w.n; i++) {
 		u = &w.units[i];
-		ck_assert_msg(u->raw_start >= prev && u->raw_start <= u->raw_end &&
-			      u->raw_end <= len, "%s part %s: bad range", path, u->path);
-		prev = u->raw_end;
+		/* archive members share their attachment's range: in bounds,
+		 * but not after the previous unit */
+		ck_assert_msg((u->kind == SECM_UNIT_MEMBER || u->raw_start >= prev) &&
+			      u->raw_start <= u->raw_end && u->raw_end <= len,
+			      "%s part %s: bad range", path, u->path);
+		if (u->kind != SECM_UNIT_MEMBER)
+			prev = u->raw_end;
 		ck_assert_msg(secm_utf8_valid_prefix((const unsigned char *)u->text,
 						     u->text_len) == u->text_len,
 			      "%s part %s: text is not UTF-8", path, u->path);
@@ -463,6 +629,10 @@ static Suite *mime_suite(void)
 			    (int)(sizeof(limit_rows) / sizeof(limit_rows[0])));
 	tcase_add_loop_test(tc, test_odd, 0,
 			    (int)(sizeof(odd_rows) / sizeof(odd_rows[0])));
+	tcase_add_loop_test(tc, test_carriers, 0,
+			    (int)(sizeof(carrier_rows) / sizeof(carrier_rows[0])));
+	tcase_add_loop_test(tc, test_header_choice, 0,
+			    (int)(sizeof(header_rows) / sizeof(header_rows[0])));
 	tcase_set_timeout(tcc, 600);
 	tcase_add_test(tcc, test_corpus);
 	tcase_add_loop_test(tcc, test_big_corpus_files, 0, 2);
