@@ -15,6 +15,10 @@
  *    refuses body replacement interleaved with header edits).
  *  - errors while collecting are remembered and turned into OnFailure at
  *    eom: no mail passes unscanned and none is lost.
+ *  - reject, quarantine and redact may send a notice (notify.h): built at
+ *    eom, handed to a detached thread that runs sendmail(1), so eom never
+ *    waits for it.  With KeepRedactedOriginal a redacted message's original
+ *    goes to the store first and the header names the item (item=ID).
  *  - from GLUE_PROGRESS_MIN bytes on, smfi_progress before the scan, the
  *    quarantine copy and the body replacement keeps the MTA's reply timer
  *    (Sendmail's T=R, 10 s by default) from firing during long work.
@@ -47,6 +51,7 @@
 #include "glue.h"
 #include "inspect.h"
 #include "log.h"
+#include "notify.h"
 #include "quarantine.h"
 
 #define GLUE_ACTIONS (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_QUARANTINE)
@@ -76,6 +81,7 @@ typedef struct glue_conn {
 	unsigned long pflags;	/* protocol flags agreed with the MTA */
 	char client_addr[INET6_ADDRSTRLEN];
 	char *client_name;
+	const char *mta;	/* "postfix", "sendmail" or NULL (static) */
 	int active;		/* a message is open (MAIL FROM seen) */
 	glue_msg msg;
 } glue_conn;
@@ -298,6 +304,21 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
+/* mta_of - which MTA talks to us, from its macros: Postfix sends
+ * v = "Postfix 3.7.11" with its connect macros; Sendmail sends j but no
+ * v by default (or v = "8.17.1.9" when configured to) */
+static const char *mta_of(SMFICTX *ctx)
+{
+	static char macro_v[] = "v", macro_j[] = "j";
+	const char *v = smfi_getsymval(ctx, macro_v);
+
+	if (v != NULL && strncasecmp(v, "Postfix", 7) == 0)
+		return "postfix";
+	if ((v != NULL && v[0] >= '0' && v[0] <= '9') || smfi_getsymval(ctx, macro_j) != NULL)
+		return "sendmail";
+	return NULL;
+}
+
 /* mlfi_connect - remember the client address and name */
 static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 {
@@ -307,6 +328,7 @@ static sfsistat mlfi_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *sa)
 		return SMFIS_CONTINUE;	/* eom will tempfail: no record */
 	free(c->client_name);
 	c->client_name = hostname != NULL ? strdup(hostname) : NULL;
+	c->mta = mta_of(ctx);
 	c->client_addr[0] = '\0';
 	if (sa != NULL && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)sa)->sin_addr,
@@ -605,12 +627,55 @@ static void quarantine_reason(const secm_result *res, char *out, size_t outlen)
 			*p = ' ';
 }
 
+/* with_item - the header value with "; item=ID" before the version note */
+static void with_item(const char *header, const char *item, char *out, size_t outlen)
+{
+	const char *v = strrchr(header, '(');
+	size_t head = v != NULL && v > header && v[-1] == ' ' ? (size_t)(v - header - 1)
+							      : strlen(header);
+
+	snprintf(out, outlen, "%.*s; item=%s%s", (int)head, header, item, header + head);
+}
+
+/* store - the original into our store; 0, or -1 logged (the caller
+ * tempfails: an item that was asked for must exist) */
+static int store(SMFICTX *ctx, glue_conn *c, const secm_result *res,
+		 const unsigned char *raw, size_t len, const secm_envelope *env,
+		 char *item, size_t itemlen)
+{
+	secm_error err;
+	char ebuf[700];
+
+	secm_error_clear(&err);
+	keep_alive(ctx, len);	/* the store writes and syncs a copy */
+	if (secm_quarantine_store(c->msg.snap->config.quarantine_dir, raw, len,
+				  env, res->action, res->reason, res->findings,
+				  res->nfindings, time(NULL), item, itemlen,
+				  &err) == SECM_OK)
+		return 0;
+	log_result(c, res, len, "store=failed");
+	secm_log(LOG_ERR, qid(c), "quarantine store: %s",
+		 secm_error_format(&err, ebuf, sizeof(ebuf)));
+	return -1;
+}
+
+/* notify - the notice to the sender and the security copy (notify.h):
+ * built here, sent by a detached thread; what gets the log words */
+static void notify(const glue_conn *c, const secm_result *res,
+		   const unsigned char *raw, size_t len, const secm_envelope *env,
+		   const char *item, char *what, size_t whatlen)
+{
+	secm_notify_message(&c->msg.snap->config, res->action, res->findings,
+			    res->nfindings, env, raw, len, item,
+			    res->action == SECM_ACT_REDACT && item != NULL, what, whatlen);
+}
+
 /* apply - carry out the verdict in res */
 static sfsistat apply(SMFICTX *ctx, glue_conn *c, const secm_result *res,
 		      const unsigned char *raw, size_t len, const secm_envelope *env)
 {
-	char qreason[GLUE_QREASON_MAX + 16], item[64], extra[100];
-	secm_error err;
+	char qreason[GLUE_QREASON_MAX + 16], item[64] = "", extra[300], hdr[700];
+	char what[160];
 
 	switch (res->action) {
 	case SECM_ACT_ACCEPT:
@@ -620,8 +685,22 @@ static sfsistat apply(SMFICTX *ctx, glue_conn *c, const secm_result *res,
 			return fail_verdict(ctx, c, "mta-edit-failed");
 		return SMFIS_CONTINUE;
 	case SECM_ACT_REDACT:
-		log_result(c, res, len, NULL);
-		if (edit_headers(ctx, c, res->redaction.subject, res->header) != 0)
+		/* KeepRedactedOriginal: the way back for a false positive */
+		if (c->msg.snap->config.keep_redacted_original &&
+		    store(ctx, c, res, raw, len, env, item, sizeof(item)) != 0) {
+			set_reply(ctx, "451", "4.7.1", NULL,
+				  "Message could not be stored before redaction; try again later");
+			return SMFIS_TEMPFAIL;
+		}
+		if (item[0] != '\0')
+			with_item(res->header, item, hdr, sizeof(hdr));
+		else
+			snprintf(hdr, sizeof(hdr), "%s", res->header);
+		notify(c, res, raw, len, env, item[0] ? item : NULL, what, sizeof(what));
+		snprintf(extra, sizeof(extra), "%s%s%s%s", item[0] ? "item=" : "", item,
+			 item[0] && what[0] ? " " : "", what);
+		log_result(c, res, len, extra[0] ? extra : NULL);
+		if (edit_headers(ctx, c, res->redaction.subject, hdr) != 0)
 			return fail_verdict(ctx, c, "mta-edit-failed");
 		if (res->redaction.body_changed) {
 			keep_alive(ctx, res->redaction.body.len);
@@ -630,31 +709,24 @@ static sfsistat apply(SMFICTX *ctx, glue_conn *c, const secm_result *res,
 		}
 		return SMFIS_CONTINUE;
 	case SECM_ACT_QUARANTINE:
-		secm_error_clear(&err);
-		keep_alive(ctx, len);	/* the store writes and syncs a copy */
-		if (secm_quarantine_store(c->msg.snap->config.quarantine_dir, raw, len,
-					  env, res->action, res->reason, res->findings,
-					  res->nfindings, time(NULL), item, sizeof(item),
-					  &err) != SECM_OK) {
-			char ebuf[700];
-
-			log_result(c, res, len, "store=failed");
-			secm_log(LOG_ERR, qid(c), "quarantine store: %s",
-				 secm_error_format(&err, ebuf, sizeof(ebuf)));
+		if (store(ctx, c, res, raw, len, env, item, sizeof(item)) != 0) {
 			set_reply(ctx, "451", "4.7.1", NULL,
 				  "Message held for review could not be stored; try again later");
 			return SMFIS_TEMPFAIL;
 		}
-		snprintf(extra, sizeof(extra), "item=%s", item);
-		log_result(c, res, len, extra);
 		quarantine_reason(res, qreason, sizeof(qreason));
 		if (smfi_quarantine(ctx, qreason) != MI_SUCCESS)
 			return fail_verdict(ctx, c, "mta-hold-failed");
-		if (edit_headers(ctx, c, NULL, res->header) != 0)
+		with_item(res->header, item, hdr, sizeof(hdr));
+		if (edit_headers(ctx, c, NULL, hdr) != 0)
 			return fail_verdict(ctx, c, "mta-edit-failed");
+		notify(c, res, raw, len, env, item, what, sizeof(what));
+		snprintf(extra, sizeof(extra), "item=%s%s%s", item, what[0] ? " " : "", what);
+		log_result(c, res, len, extra);
 		return SMFIS_CONTINUE;
 	case SECM_ACT_REJECT:
-		log_result(c, res, len, NULL);
+		notify(c, res, raw, len, env, NULL, what, sizeof(what));
+		log_result(c, res, len, what[0] ? what : NULL);
 		set_reply(ctx, "550", "5.7.1", res->reply,
 			  "Message contains credentials; remove them and send again");
 		return SMFIS_REJECT;
@@ -704,6 +776,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	env.nrcpts = m->nrcpts;
 	env.client_addr = c->client_addr[0] ? c->client_addr : NULL;
 	env.client_name = c->client_name;
+	env.mta = c->mta;	/* the store records which MTA holds the copy */
 	memset(&res, 0, sizeof(res));
 	keep_alive(ctx, m->size);
 	secm_inspect(m->snap, raw, m->size, &env, 0, &res);
@@ -797,5 +870,9 @@ void secm_glue_reload(void *arg)
 /* secm_glue_shutdown - drop the daemon's reference */
 void secm_glue_shutdown(void)
 {
+	int left = secm_notify_drain(5);
+
+	if (left > 0)
+		secm_log(LOG_WARNING, "NOQUEUE", "stopping with %d notices still being sent", left);
 	current_swap(NULL);
 }

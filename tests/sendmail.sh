@@ -16,6 +16,9 @@
 #   5. quarantine: Sendmail's own quarantine (`mailq -qQ` lists it with our
 #      reason) plus our store (.json + .eml); released with
 #      `sendmail -Q -qQ -qI<id>` and delivered once by a queue run
+#  5b. the same released through secret-quarantine (--sendmail wrapper,
+#      SECM_SENDMAIL_CF): delivered once, an audit line, a second release
+#      refused
 #   6. a 2.4 MB leaky message (many body chunks, a long scan, a replaced body
 #      in 64 KiB pieces) is redacted; a protocol trace shows the progress
 #      packets secret-milter sends before its scan and before the new body
@@ -192,6 +195,48 @@ check "and a queue run (sendmail -qI<id>) delivers it, once" \
 ss_mailq_quarantine >"$SM_TMP/mailq.5.after"
 check "and mailq -qQ no longer lists it" \
 	sh -c "! grep -q '^$qid' '$SM_TMP/mailq.5.after'"
+
+# ---------------------------------------------------------------- 5b. release
+# the same through secret-quarantine: --sendmail names a wrapper that runs
+# the private sendmail in its namespace, SECM_SENDMAIL_CF its .cf
+SQ=${SECRET_QUARANTINE:-$top_builddir/milter/secret-quarantine}
+WRAP=$SM_TMP/ss-sendmail
+cat >"$WRAP" <<EOF
+#!/bin/sh
+SM_TMP='$SM_TMP' SS_LOGSOCK='$SS_LOGSOCK' LD_LIBRARY_PATH='$LD_LIBRARY_PATH'
+export SM_TMP SS_LOGSOCK LD_LIBRARY_PATH
+. '$top_srcdir/tests/sendmail-lib.sh'
+ss_run '$SS_BIN' "\$@"
+EOF
+chmod 755 "$WRAP"
+before=$(sm_sink_count)
+send_swaks "$DATA/leaky-multipart.eml" "$EXT"
+qid=$(queued_as)
+sleep 1
+item=$(basename "$(ls "$SM_TMP"/milter/quarantine/*"$qid"*.json 2>/dev/null | head -n 1)" .json)
+ss_mailq_quarantine >"$SM_TMP/mailq.5b"
+check "a second quarantined message is held by Sendmail and stored" \
+	sh -c "[ -n '$qid' ] && [ -n '$item' ] && grep -q '^$qid' '$SM_TMP/mailq.5b'"
+check "the store item records that Sendmail holds it (\"mta\": \"sendmail\")" \
+	grep -q '"mta": *"sendmail"' "$SM_TMP/milter/quarantine/$item.json"
+SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$SM_TMP/milter/quarantine" release --sendmail "$WRAP" \
+	"$item" >"$SM_TMP/release.5b" 2>&1
+rc=$?
+check "secret-quarantine release takes it out of Sendmail's quarantine (exit 0)" [ "$rc" -eq 0 ]
+check "by unquarantining that very queue file" \
+	sh -c "grep -q 'sendmail-unquarantine queue_id=$qid' '$SM_TMP/release.5b' && grep -q '$qid: unquarantine' '$SS_LOG'"
+sm_wait_sink $((before + 1)) 30
+sleep 2	# a second copy would show up now
+check "and it is delivered exactly once" [ "$(sm_sink_count)" -eq $((before + 1)) ]
+check "the audit log records the release" \
+	grep -q "action=release item=$item result=ok sendmail-unquarantine queue_id=$qid" \
+		"$SM_TMP/milter/quarantine/audit.log"
+SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$SM_TMP/milter/quarantine" release --sendmail "$WRAP" \
+	"$item" >/dev/null 2>&1
+check "a second release is refused (exit 3)" [ $? -eq 3 ]
+check "the audit log and the tool's output hold no canary" \
+	sh -c "! grep -F -q '$CANARY' '$SM_TMP/milter/quarantine/audit.log' '$SM_TMP/release.5b'"
+check "no log line or reply holds the canary after the release" no_canary
 
 # ---------------------------------------------------------------- 6. large
 # 2.4 MB: the body arrives in ~37 chunks, the scan takes a while and the new

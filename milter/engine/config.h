@@ -7,7 +7,8 @@
  * reported as "file:line: key: why".  See secret-milter.conf(5).
  *
  * String fields are never NULL after secm_config_defaults, except the
- * optional ones: PidFile, UserID and FingerprintKeyFile are NULL for "none",
+ * optional ones: PidFile, UserID, FingerprintKeyFile and NotifySecurityCopy
+ * are NULL for "none", NotifyFrom is NULL for "auto",
  * PatternDirectory is NULL for "builtin" (secm_default_pattern_dir()).
  * Domains are stored lowercase.
  */
@@ -46,6 +47,10 @@ typedef struct secm_config {
 	secm_action on_decoded;	/* OnDecodedSize */
 	secm_action on_oversize; /* OnMessageSize */
 	secm_action on_failure;	/* OnFailure: internal errors, PCRE2 limits */
+	/* carriers that cannot be scanned or rewritten (mime_walk.h) */
+	secm_action on_encrypted; /* OnEncrypted: PGP/MIME, S/MIME enveloped */
+	secm_action on_partial;	/* OnPartial: message/partial fragments */
+	secm_action on_signed_redact; /* OnSignedRedact: redact|quarantine|tag */
 	/* policy */
 	char *internal_domains[SECM_MAX_DOMAINS]; /* InternalDomains a,b,c */
 	size_t n_internal_domains;
@@ -56,6 +61,14 @@ typedef struct secm_config {
 	char *quarantine_dir;	/* QuarantineDirectory */
 	char *fingerprint_key_file; /* FingerprintKeyFile (contents never logged) */
 	char *header_name;	/* HeaderName: X-Secret-Milter */
+	int keep_redacted_original; /* KeepRedactedOriginal */
+	/* notifications (notify.h) */
+	int notify_sender;	/* NotifySender */
+	char *notify_on;	/* NotifyOn: "reject,quarantine,redact" */
+	char *notify_from;	/* NotifyFrom: NULL = postmaster@host ("auto") */
+	char *notify_security_copy; /* NotifySecurityCopy: NULL = none */
+	char *notify_language;	/* NotifyLanguage: en or ja */
+	char *sendmail_command;	/* SendmailCommand: program + arguments */
 } secm_config;
 
 /* secm_config_defaults - fill c with the documented built-in defaults */

@@ -144,6 +144,63 @@ static int check_reply(const char *v, char *why, size_t len)
 	return 0;
 }
 
+/* check_address - a mail address for a notice: local@domain, printable
+ * ASCII without spaces, angle brackets or a leading '-' (it becomes an
+ * argument of sendmail(1)) */
+static int check_address(const char *v, char *why, size_t len)
+{
+	const char *at = strrchr(v, '@');
+
+	if (v[0] == '-' || at == NULL || at == v || at[1] == '\0' || strlen(v) > 254) {
+		snprintf(why, len, "expected an address like local@example.org");
+		return -1;
+	}
+	for (const char *p = v; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 127 || strchr("<>()[],;:\\\"", *p) != NULL) {
+			snprintf(why, len, "an address here is printable ASCII without spaces, quotes or <>");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* check_notify_on - comma list of reject, quarantine, redact */
+static int check_notify_on(const char *v, char *why, size_t len)
+{
+	static const char *const words[] = { "reject", "quarantine", "redact" };
+	const char *p = v;
+
+	if (*p == '\0') {
+		snprintf(why, len, "expected a comma list of reject, quarantine and redact");
+		return -1;
+	}
+	while (*p != '\0') {
+		size_t n = strcspn(p, ", \t"), i;
+
+		for (i = 0; n > 0 && i < sizeof(words) / sizeof(words[0]); i++)
+			if (strlen(words[i]) == n && strncasecmp(p, words[i], n) == 0)
+				break;
+		if (n == 0 || i == sizeof(words) / sizeof(words[0])) {
+			snprintf(why, len, "expected a comma list of reject, quarantine and redact");
+			return -1;
+		}
+		p += n;
+		p += strspn(p, ", \t");
+	}
+	return 0;
+}
+
+/* check_command - an absolute program path, then its arguments (split at
+ * spaces, run without a shell) */
+static int check_command(const char *v, char *why, size_t len)
+{
+	if (v[0] != '/') {
+		snprintf(why, len, "must start with the absolute path of the program");
+		return -1;
+	}
+	return 0;
+}
+
 #define F(field) offsetof(secm_config, field)
 #define SEV(table, s) (offsetof(secm_config, table) + (size_t)(s) * sizeof(secm_action))
 #define ON_WORDS "accept tag quarantine reject tempfail"
@@ -203,6 +260,19 @@ const secm_cfg_key secm_config_table[] = {
 	  "Action when MaximumMessageSize is exceeded: accept, tag, quarantine, reject or tempfail." },
 	{ "OnFailure", SECM_CFG_ACTION, "tempfail", F(on_failure), 0, 0, 0, ON_WORDS, NULL, 0, "Limits",
 	  "Action when a message cannot be scanned (out of memory, PCRE2 limit, I/O error): accept, tag, quarantine, reject or tempfail." },
+	/* carriers: encrypted mail cannot be scanned by anyone on the way, so
+	 * it is tagged, not refused (that would block it for good); a
+	 * fragment is never seen whole, and no current mail program sends
+	 * one, so refusing it is the fail-closed choice that costs nothing; a
+	 * signed message is held rather than delivered with a signature our
+	 * edit broke */
+	{ "OnEncrypted", SECM_CFG_ACTION, "tag", F(on_encrypted), 0, 0, 0, ON_WORDS, NULL, 0, "Limits",
+	  "Action for a message with encrypted content (PGP/MIME, S/MIME enveloped or opaque-signed) that cannot be scanned: accept, tag, quarantine, reject or tempfail." },
+	{ "OnPartial", SECM_CFG_ACTION, "reject", F(on_partial), 0, 0, 0, ON_WORDS, NULL, 0, "Limits",
+	  "Action for a message/partial fragment, which is never seen whole: accept, tag, quarantine, reject or tempfail." },
+	{ "OnSignedRedact", SECM_CFG_ACTION, "quarantine", F(on_signed_redact), 0, 0, 0,
+	  "redact quarantine tag", NULL, 0, "Limits",
+	  "Action when redaction would change a part under an S/MIME or PGP/MIME signature: redact (the header notes the broken signature), quarantine or tag." },
 
 	{ "InternalDomains", SECM_CFG_DOMAINS, "none", F(internal_domains), F(n_internal_domains), 0, 0,
 	  NULL, NULL, 0, "Policy",
@@ -244,6 +314,28 @@ const secm_cfg_key secm_config_table[] = {
 	{ "FingerprintKeyFile", SECM_CFG_STRING, "none", F(fingerprint_key_file), 0, 0, 0,
 	  "none", check_absolute, 0, "Quarantine and fingerprints",
 	  "File holding the key of finding fingerprints (16 or more bytes, mode 0600 or 0400); none uses a random key per process." },
+	/* notify: KeepRedactedOriginal and the Notifications section */
+	{ "KeepRedactedOriginal", SECM_CFG_BOOL, "no", F(keep_redacted_original), 0, 0, 0, NULL, NULL, 0,
+	  "Quarantine and fingerprints",
+	  "Also store the original of every redacted message in the quarantine store, so secret-quarantine can release it in full." },
+
+	{ "NotifySender", SECM_CFG_BOOL, "no", F(notify_sender), 0, 0, 0, NULL, NULL, 0, "Notifications",
+	  "Send the envelope sender a notice when a message is rejected, held or redacted (see NotifyOn); never to <>, auto-submitted or list mail." },
+	{ "NotifyOn", SECM_CFG_STRING, "reject,quarantine,redact", F(notify_on), 0, 0, 0,
+	  NULL, check_notify_on, 0, "Notifications",
+	  "Actions that cause a notice to the sender and the security copy: a comma list of reject, quarantine and redact." },
+	{ "NotifyFrom", SECM_CFG_STRING, "auto", F(notify_from), 0, 0, 0,
+	  "auto", check_address, 0, "Notifications",
+	  "From: address of notices; auto means postmaster@ the host name.  Notices always go out with the null envelope sender." },
+	{ "NotifySecurityCopy", SECM_CFG_STRING, "none", F(notify_security_copy), 0, 0, 0,
+	  "none", check_address, 0, "Notifications",
+	  "Address that gets a copy of every notice (also when the sender gets none); none sends no copy." },
+	{ "NotifyLanguage", SECM_CFG_WORD, "en", F(notify_language), 0, 0, 0,
+	  "en ja", NULL, 0, "Notifications",
+	  "Language of notices: en (English) or ja (Japanese, followed by the English text)." },
+	{ "SendmailCommand", SECM_CFG_STRING, "/usr/sbin/sendmail", F(sendmail_command), 0, 0, 0,
+	  NULL, check_command, 0, "Notifications",
+	  "sendmail(1)-compatible program (and arguments, split at spaces, no shell) that notices are handed to." },
 };
 
 const size_t secm_config_table_len = sizeof(secm_config_table) / sizeof(secm_config_table[0]);

@@ -14,6 +14,8 @@ typedef struct secm_envelope {
 	size_t nrcpts;
 	const char *client_addr; /* may be NULL */
 	const char *client_name; /* may be NULL */
+	const char *mta;	/* "postfix", "sendmail" or NULL: which MTA holds
+				   a quarantined copy (stored for the review tool) */
 } secm_envelope;
 
 #endif

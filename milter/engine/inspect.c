@@ -6,6 +6,12 @@
  * (libmilter glue, --scan, --redact, tests, fuzzers) goes through here, so
  * the order of the steps lives in one place.  Nothing here logs: callers log
  * the metadata in res.  Reentrant; all state is in res and on the stack.
+ *
+ * Each unit's text is scanned as it is and then through its decoding
+ * layers (layers.h: NFKC, base64 blobs, percent, JSON escapes, quoted
+ * lines); a layer's match is mapped back to a range of the unit text, so
+ * findings and redaction only ever speak of unit text.  A layer match that
+ * repeats a finding of the same rule over an overlapping range is dropped.
  */
 #include "autoconfig.h"
 
@@ -14,6 +20,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "layers.h"
 #include "mime_walk.h"
 #include "policy.h"
 #include "scan.h"
@@ -38,25 +45,33 @@ static secm_action limit_action(const secm_config *c, secm_limit_kind k,
 	case SECM_LIMIT_DECODED:
 		*name = "decoded-size";
 		return c->on_decoded;
+	case SECM_LIMIT_ARCHIVE:
+		/* archive bounds (archive_scan.h) share OnDecodedSize until
+		 * an OnArchiveLimit key exists */
+		*name = "archive";
+		return c->on_decoded;
 	default:
 		*name = "";
 		return SECM_ACT_ACCEPT;
 	}
 }
 
-/* add_finding - append one finding (with fingerprint) to res */
+/* add_finding - append one finding for unit text [start, end) whose
+ * value is val[0..vlen) (the matched bytes of the text or of a layer: the
+ * fingerprint is of the value as the rule saw it) */
 static int add_finding(secm_result *res, size_t *cap, const secm_snapshot *snap,
-		       const secm_unit *u, size_t unit, const secm_match *m)
+		       const secm_unit *u, size_t unit, size_t rule, size_t start,
+		       size_t end, const char *val, size_t vlen)
 {
-	const secm_rule *r = secm_ruleset_get(snap->rules, m->rule);
+	const secm_rule *r = secm_ruleset_get(snap->rules, rule);
 	secm_finding *f;
 
 	/* the same range found by two rules: keep the more severe one */
 	for (size_t i = 0; i < res->nfindings; i++) {
 		f = &res->findings[i];
-		if (f->unit == unit && f->start == m->start && f->end == m->end) {
+		if (f->unit == unit && f->start == start && f->end == end) {
 			if (secm_rule_severity(r) > f->severity) {
-				f->rule = m->rule;
+				f->rule = rule;
 				f->rule_id = secm_rule_id(r);
 				f->severity = secm_rule_severity(r);
 			}
@@ -68,33 +83,114 @@ static int add_finding(secm_result *res, size_t *cap, const secm_snapshot *snap,
 		return SECM_ENOMEM;
 	f = &res->findings[res->nfindings++];
 	memset(f, 0, sizeof(*f));
-	f->rule = m->rule;
+	f->rule = rule;
 	f->rule_id = secm_rule_id(r);
 	f->severity = secm_rule_severity(r);
 	f->unit = unit;
 	snprintf(f->part, sizeof(f->part), "%s", u->path);
-	f->start = m->start;
-	f->end = m->end;
-	secm_fingerprint(&snap->fpkey, u->text + m->start, m->end - m->start,
-			 f->fingerprint);
+	f->start = start;
+	f->end = end;
+	secm_fingerprint(&snap->fpkey, val, vlen, f->fingerprint);
 	return SECM_OK;
 }
 
-/* scan_units - run the rules over every unit, filling res->findings */
+/* known - 1 when unit already has a finding of rule overlapping [start, end)
+ * (a layer finding that repeats one of the text or of another layer) */
+static int known(const secm_result *res, size_t first, size_t unit,
+		 size_t rule, size_t start, size_t end)
+{
+	for (size_t i = first; i < res->nfindings; i++) {
+		const secm_finding *f = &res->findings[i];
+
+		if (f->unit == unit && f->rule == rule && f->start < end &&
+		    start < f->end)
+			return 1;
+	}
+	return 0;
+}
+
+/* sort_unit - order the findings from index first (one unit's) by range:
+ * layer findings are added after the text's; a stable insertion sort, the
+ * lists are short */
+static void sort_unit(secm_result *res, size_t first)
+{
+	for (size_t i = first + 1; i < res->nfindings; i++) {
+		secm_finding f = res->findings[i];
+		size_t j = i;
+
+		while (j > first && (res->findings[j - 1].start > f.start ||
+				     (res->findings[j - 1].start == f.start &&
+				      res->findings[j - 1].end > f.end))) {
+			res->findings[j] = res->findings[j - 1];
+			j--;
+		}
+		res->findings[j] = f;
+	}
+}
+
+/* scan_layers - build each decoding layer of the unit's text that applies,
+ * scan it, and add what it finds (mapped back to the text, deduplicated
+ * against this unit's findings, which start at index first) */
+static int scan_layers(const secm_snapshot *snap, const secm_unit *unit,
+		       size_t u, size_t first, secm_layer_budget *budget,
+		       secm_matches *m, secm_result *res, size_t *cap,
+		       secm_error *err)
+{
+	secm_layer l;
+	size_t added = 0, s, e;
+	int rc = SECM_OK;
+
+	for (int k = 0; k < SECM_LAYER_COUNT && rc == SECM_OK; k++) {
+		rc = secm_layer_build((secm_layer_kind)k, unit->text,
+				      unit->text_len, budget, &l);
+		if (rc != SECM_OK)
+			break;
+		if (l.text == NULL)
+			continue;
+		m->n = 0;
+		rc = secm_scan_text(snap->rules, l.text, l.len, m, err);
+		for (size_t i = 0; i < m->n && rc == SECM_OK; i++) {
+			const secm_match *x = &m->v[i];
+
+			if (secm_layer_map(&l, x->start, x->end, &s, &e) != SECM_OK ||
+			    e <= s || known(res, first, u, x->rule, s, e))
+				continue;
+			rc = add_finding(res, cap, snap, unit, u, x->rule, s, e,
+					 l.text + x->start, x->end - x->start);
+			added++;
+		}
+		secm_layer_free(&l);
+	}
+	if (added > 0)
+		sort_unit(res, first);
+	return rc;
+}
+
+/* scan_units - run the rules over every unit and its decoding layers,
+ * filling res->findings */
 static int scan_units(const secm_snapshot *snap, const secm_walk *w,
 		      secm_result *res, secm_error *err)
 {
 	secm_matches m = { NULL, 0, 0 };
-	size_t cap = 0;
+	secm_layer_budget budget;
+	size_t cap = 0, first;
 	int rc = SECM_OK;
 
+	secm_layer_budget_init(&budget);
 	for (size_t u = 0; u < w->n && rc == SECM_OK; u++) {
 		const secm_unit *unit = &w->units[u];
 
+		first = res->nfindings;
 		m.n = 0;
 		rc = secm_scan_text(snap->rules, unit->text, unit->text_len, &m, err);
 		for (size_t i = 0; i < m.n && rc == SECM_OK; i++)
-			rc = add_finding(res, &cap, snap, unit, u, &m.v[i]);
+			rc = add_finding(res, &cap, snap, unit, u, m.v[i].rule,
+					 m.v[i].start, m.v[i].end,
+					 unit->text + m.v[i].start,
+					 m.v[i].end - m.v[i].start);
+		if (rc == SECM_OK)
+			rc = scan_layers(snap, unit, u, first, &budget, &m, res,
+					 &cap, err);
 	}
 	secm_matches_free(&m);
 	return rc;
@@ -130,7 +226,7 @@ static const char *done_word(secm_action a)
 
 /* describe - fill reason, header and reply from the outcome */
 static void describe(const secm_snapshot *snap, secm_result *res,
-		     const char *failure)
+		     const char *failure, const char *note)
 {
 	char rules[200] = "", parts[120] = "";
 	const secm_config *c = &snap->config;
@@ -156,6 +252,10 @@ static void describe(const secm_snapshot *snap, secm_result *res,
 	}
 	/* append the version so a reader knows which filter wrote it */
 	size_t hl = strlen(res->header);
+	if (note != NULL && *note != '\0') {
+		snprintf(res->header + hl, sizeof(res->header) - hl, "; %s", note);
+		hl = strlen(res->header);
+	}
 	snprintf(res->header + hl, sizeof(res->header) - hl, " (%s %s)",
 		 PACKAGE_NAME, PACKAGE_VERSION);
 
@@ -175,13 +275,35 @@ static void describe(const secm_snapshot *snap, secm_result *res,
 }
 
 /* in_header - 1 when a finding other than in the Subject lies in the
- * header block (only when GMime could not parse the message) */
+ * header block (header fields besides the Subject, text GMime could not
+ * parse): libmilter glue rewrites only the Subject and the body */
 static int in_header(const secm_walk *w, const secm_result *res)
 {
 	for (size_t i = 0; i < res->nfindings; i++) {
 		const secm_unit *u = &w->units[res->findings[i].unit];
 
-		if (u->kind == SECM_UNIT_BODY && u->raw_start < w->body_start)
+		if (u->kind != SECM_UNIT_SUBJECT && u->raw_start < w->body_start)
+			return 1;
+	}
+	return 0;
+}
+
+/* in_no_redact - 1 when a finding lies in a unit that cannot be rewritten
+ * in place (archive members, TNEF text: unit->no_redact) */
+static int in_no_redact(const secm_walk *w, const secm_result *res)
+{
+	for (size_t i = 0; i < res->nfindings; i++) {
+		if (w->units[res->findings[i].unit].no_redact)
+			return 1;
+	}
+	return 0;
+}
+
+/* in_signed - 1 when a finding lies in a part under a multipart/signed */
+static int in_signed(const secm_walk *w, const secm_result *res)
+{
+	for (size_t i = 0; i < res->nfindings; i++) {
+		if (w->units[res->findings[i].unit].in_signed)
 			return 1;
 	}
 	return 0;
@@ -218,7 +340,7 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	secm_walk_limits lim;
 	secm_error err;
 	secm_action floor = SECM_ACT_ACCEPT;
-	const char *failure = NULL;
+	const char *failure = NULL, *note = NULL;
 	char why[160] = "";
 	int rc;
 
@@ -229,7 +351,7 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	if (c->max_message_size > 0 && len > c->max_message_size) {
 		res->action = c->on_oversize;
 		res->status = SECM_ELIMIT;
-		describe(snap, res, "message-size");
+		describe(snap, res, "message-size", NULL);
 		return SECM_ELIMIT;
 	}
 	lim.max_depth = c->max_depth;
@@ -253,6 +375,18 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 		failure = why;
 		res->status = SECM_ELIMIT;
 	}
+	/* carriers the walk could not read whole (mime_walk.h): their own
+	 * actions; OnSignedRedact below */
+	if (w.encrypted > 0 || w.partial > 0) {
+		floor = stronger(floor, stronger(w.encrypted ? c->on_encrypted : SECM_ACT_ACCEPT,
+						 w.partial ? c->on_partial : SECM_ACT_ACCEPT));
+		if (failure == NULL) {
+			snprintf(why, sizeof(why), "%s%s%s", w.encrypted ? "encrypted" : "",
+				 w.encrypted && w.partial ? "," : "",
+				 w.partial ? "message-partial" : "");
+			failure = why;
+		}
+	}
 	rc = scan_units(snap, &w, res, &err);
 	if (rc != SECM_OK) {
 		/* err names the rule, never the text */
@@ -275,6 +409,20 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 		 * secret in unparseable header text cannot be replaced there,
 		 * so hold the message rather than deliver it */
 		res->action = SECM_ACT_QUARANTINE;
+	}
+	if (res->action == SECM_ACT_REDACT && !(flags & SECM_INSPECT_FORCE_REDACT) &&
+	    in_no_redact(&w, res)) {
+		/* an archive member (or other text that cannot be put back)
+		 * cannot be rewritten in place: hold the message */
+		res->action = SECM_ACT_QUARANTINE;
+	}
+	if (res->action == SECM_ACT_REDACT && in_signed(&w, res)) {
+		/* redaction would break an S/MIME or PGP/MIME signature */
+		if (c->on_signed_redact != SECM_ACT_REDACT &&
+		    !(flags & SECM_INSPECT_FORCE_REDACT))
+			res->action = c->on_signed_redact;
+		else
+			note = "signature broken by redaction";
 	}
 	if (res->action == SECM_ACT_REDACT) {
 		rc = do_redact(raw, len, &w, res, &err);
@@ -301,7 +449,7 @@ decided:
 	if (res->action == SECM_ACT_REDACT)
 		res->action = SECM_ACT_TEMPFAIL;
 out:
-	describe(snap, res, failure);
+	describe(snap, res, failure, note);
 	secm_walk_free(&w);
 	return res->status;
 }

@@ -222,6 +222,8 @@ static struct json_object *metadata(const char *id, const secm_envelope *env,
 	rcpts = NULL;
 	bad |= json_object_object_add(o, "client_addr", secm_report_string(env ? env->client_addr : NULL));
 	bad |= json_object_object_add(o, "client_name", secm_report_string(env ? env->client_name : NULL));
+	if (env != NULL && env->mta != NULL)
+		bad |= json_object_object_add(o, "mta", json_object_new_string(env->mta));
 	bad |= json_object_object_add(o, "size", json_object_new_int64(
 		size > INT64_MAX ? INT64_MAX : (int64_t)size));
 	bad |= json_object_object_add(o, "findings", findings);

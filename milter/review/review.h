@@ -7,12 +7,20 @@
  * The tool adds three things to the store: DIR/.lock (flock: shared for
  * list/show, exclusive for release/delete/purge), DIR/audit.log (one
  * appended line per action) and a "state" field in the .json ("releasing"
- * while a release runs, then "released"), rewritten atomically.
+ * while a release runs, then "released"), rewritten atomically.  An item
+ * without "state" is "held", or "delivered-redacted" when its action is
+ * redact (KeepRedactedOriginal: the redacted copy went out, the original
+ * waits here in case it was a false positive).
+ * Which MTA holds the message: "mta" in the .json, else the "mta=postfix"
+ * or "mta=sendmail" word the milter appends to "reason" (it tells the MTAs
+ * apart by their macros); without either Sendmail when a Sendmail config
+ * is given (--sendmail-config, SECM_SENDMAIL_CF), else Postfix.
  *
  * Pieces: review_store.c (items, lock, state), review_list.c (list),
  * review_show.c (show, masked through secm_inspect), review_audit.c,
  * review_exec.c (run a command without a shell), review_release.c
- * (Postfix hold queue, sendmail(1) re-injection, delete/purge).
+ * (Postfix hold queue, Sendmail quarantine, sendmail(1) re-injection,
+ * delete/purge).
  *
  * Threading: a single-threaded command-line program.
  */
@@ -113,6 +121,7 @@ typedef struct review_release_opts {
 	int no_postfix;			/* --no-postfix: skip the hold queue */
 	const char *sendmail;		/* --sendmail CMD */
 	const char *postfix_config;	/* --postfix-config DIR / SECM_POSTFIX_CONFIG */
+	const char *sendmail_config;	/* --sendmail-config CF / SECM_SENDMAIL_CF */
 } review_release_opts;
 int review_cmd_release(review_store *st, const review_opts *o,
 		       const review_release_opts *ro, const char *id);

@@ -86,7 +86,8 @@ static int print_json(const review_item *it)
 	if (json_object_deep_copy(it->meta, &copy, NULL) != 0)
 		return -1;
 	if (!json_object_object_get_ex(copy, "state", NULL))
-		json_object_object_add(copy, "state", json_object_new_string("held"));
+		json_object_object_add(copy, "state",
+				       json_object_new_string(review_item_state(it)));
 	s = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
 	rc = s != NULL && puts(s) >= 0 ? 0 : -1;

@@ -26,8 +26,8 @@ static int usage(FILE *fp)
 	      "       [--sender ADDR] [--recipient ADDR]\n"
 	      "  show [--raw] ID\n"
 	      "  release [--redacted] [--sendmail CMD] [--postfix-config DIR] [--no-postfix]\n"
-	      "          [--force] ID\n"
-	      "  delete [--postfix-config DIR] [--no-postfix] ID\n"
+	      "          [--sendmail-config CF] [--force] ID\n"
+	      "  delete [--postfix-config DIR] [--no-postfix] [--sendmail-config CF] ID\n"
 	      "  purge --older-than DAYS [--postfix-config DIR] [--no-postfix]\n"
 	      "exit: 0 ok, 1 not found or nothing to do, 2 usage, 3 already released or locked,\n"
 	      "      75 temporary failure\n", fp);
@@ -50,7 +50,7 @@ static int parse_days(const char *s, double *out)
 
 enum {
 	OPT_JSON = 256, OPT_OLDER, OPT_NEWER, OPT_RULE, OPT_SENDER, OPT_RECIPIENT,
-	OPT_RAW, OPT_REDACTED, OPT_SENDMAIL, OPT_PFCONF, OPT_NOPF, OPT_FORCE
+	OPT_RAW, OPT_REDACTED, OPT_SENDMAIL, OPT_PFCONF, OPT_NOPF, OPT_FORCE, OPT_SMCONF
 };
 
 static const struct option cmd_options[] = {
@@ -66,6 +66,7 @@ static const struct option cmd_options[] = {
 	{ "postfix-config", required_argument, NULL, OPT_PFCONF },
 	{ "no-postfix", no_argument, NULL, OPT_NOPF },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "sendmail-config", required_argument, NULL, OPT_SMCONF },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -83,9 +84,10 @@ static const cmd_def cmds[] = {
 		  B(OPT_RECIPIENT), 0, 0 },
 	{ "show", B(OPT_RAW), 1, 0 },
 	{ "release", B(OPT_REDACTED) | B(OPT_SENDMAIL) | B(OPT_PFCONF) | B(OPT_NOPF) |
-		     B(OPT_FORCE), 1, 1 },
-	{ "delete", B(OPT_PFCONF) | B(OPT_NOPF), 1, 1 },
-	{ "purge", B(OPT_OLDER) | B(OPT_PFCONF) | B(OPT_NOPF), 0, 1 },
+		     B(OPT_FORCE) | B(OPT_SMCONF), 1, 1 },
+	{ "delete", B(OPT_PFCONF) | B(OPT_NOPF) | B(OPT_SENDMAIL) | B(OPT_SMCONF), 1, 1 },
+	{ "purge", B(OPT_OLDER) | B(OPT_PFCONF) | B(OPT_NOPF) | B(OPT_SENDMAIL) |
+		   B(OPT_SMCONF), 0, 1 },
 };
 
 /* store_dir - -d, else QuarantineDirectory of -c (or the built-in
@@ -114,7 +116,7 @@ static const char *store_dir(const review_opts *o, char **owned)
 int main(int argc, char **argv)
 {
 	review_opts o = { NULL, NULL, NULL, NULL, 10 };
-	review_release_opts ro = { 0, 0, 0, NULL, NULL };
+	review_release_opts ro = { 0, 0, 0, NULL, NULL, NULL };
 	review_filter f = { -1, -1, NULL, NULL, NULL };
 	const cmd_def *cmd = NULL;
 	review_store st;
@@ -165,6 +167,7 @@ int main(int argc, char **argv)
 		case OPT_PFCONF: ro.postfix_config = optarg; break;
 		case OPT_NOPF: ro.no_postfix = 1; break;
 		case OPT_FORCE: ro.force = 1; break;
+		case OPT_SMCONF: ro.sendmail_config = optarg; break;
 		}
 	}
 	if (argc - optind != cmd->nargs) {

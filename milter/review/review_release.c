@@ -34,6 +34,21 @@
  *  7. Success: state "released" plus released_at/_by/release_method;
  *     failure: the state is reverted; an audit line either way.
  *
+ * Sendmail (metadata "mta": "sendmail", as the milter writes it, or
+ * without it a Sendmail config given with
+ * --sendmail-config / SECM_SENDMAIL_CF): steps 2 to 5 ask Sendmail
+ * instead, through the --sendmail command with "-C CF".  "-bp -qQ" lists
+ * its quarantine, "-bp" its ordinary queue (there: refused, exit 3).  A
+ * quarantined copy is released with "-Q -qQ -qI<QID>" (unquarantine; the
+ * quarantine list must no longer show it), then "-qI<QID>" (a queue run
+ * that delivers it now).  --redacted is refused while Sendmail holds a
+ * copy: Sendmail has no command to delete one.
+ *
+ * Items of redacted mail (KeepRedactedOriginal, state "delivered-redacted")
+ * are released like held ones: the MTA has no copy (it delivered the
+ * redacted one), so the original is injected; --redacted makes no sense
+ * for them and is refused (exit 2).
+ *
  * delete and purge remove the item (.json first) and, when Postfix holds
  * a matching copy, that copy too ("postsuper -d QID hold": only ever
  * from the hold queue, so mail on its way is never touched).
@@ -42,6 +57,7 @@
  */
 #include "autoconfig.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,6 +205,144 @@ static void pf_flush(const review_release_opts *ro, const char *qid)
 	secm_buf_free(&err);
 }
 
+/* sm_config - the Sendmail .cf for -C, or NULL for Sendmail's default */
+static const char *sm_config(const review_release_opts *ro)
+{
+	const char *c = ro->sendmail_config;
+
+	if (c == NULL || c[0] == '\0')
+		c = getenv("SECM_SENDMAIL_CF");
+	return c != NULL && c[0] != '\0' ? c : NULL;
+}
+
+/* item_mta - "postfix", "sendmail" or NULL: the item's "mta" field */
+static const char *item_mta(const review_item *it)
+{
+	const char *mta = review_meta_str(it, "mta");
+
+	if (mta != NULL)
+		return strcmp(mta, "sendmail") == 0 ? "sendmail" : "postfix";
+	return NULL;
+}
+
+/* is_sendmail - 1 when the item's message was held by Sendmail: as
+ * recorded, else when a Sendmail config was given */
+static int is_sendmail(const review_release_opts *ro, const review_item *it)
+{
+	const char *mta = item_mta(it);
+
+	if (mta != NULL)
+		return strcmp(mta, "sendmail") == 0;
+	return sm_config(ro) != NULL;
+}
+
+/* sm_argv - "CMD... [-C CF] a1 [a2 [a3]]" into argv, the command split at
+ * spaces in words (the caller's buffer); number of entries, 0 when empty */
+static int sm_argv(const review_release_opts *ro, char *words, size_t wlen, char **argv,
+		   const char *a1, const char *a2, const char *a3)
+{
+	const char *cf = sm_config(ro);
+	char *save = NULL;
+	int n = 0;
+
+	snprintf(words, wlen, "%s", ro->sendmail ? ro->sendmail : "/usr/sbin/sendmail");
+	for (char *w = strtok_r(words, " \t", &save); w != NULL && n < MAX_ARGS / 2;
+	     w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	if (n == 0)
+		return 0;
+	if (cf != NULL) {
+		argv[n++] = (char *)"-C";
+		argv[n++] = (char *)cf;
+	}
+	argv[n++] = (char *)a1;
+	if (a2 != NULL)
+		argv[n++] = (char *)a2;
+	if (a3 != NULL)
+		argv[n++] = (char *)a3;
+	argv[n] = NULL;
+	return n;
+}
+
+/* sm_lists - 1 when "CMD -bp [-qQ]" output has a line starting with qid
+ * (then a non-id character), 0 when not, -1 when the command failed */
+static int sm_lists(const review_release_opts *ro, const char *qid, int quarantine)
+{
+	secm_buf out = SECM_BUF_INIT;
+	char words[4096], *argv[MAX_ARGS];
+	size_t ql = strlen(qid);
+	int status, found = 0;
+	char *line, *save = NULL;
+
+	if (sm_argv(ro, words, sizeof(words), argv, "-bp", quarantine ? "-qQ" : NULL, NULL) == 0 ||
+	    review_run(argv, NULL, 0, REVIEW_CAPTURE_STDOUT, &out, &status) != 0 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    secm_buf_append(&out, "", 1) != SECM_OK) {
+		secm_buf_free(&out);
+		return -1;
+	}
+	for (line = strtok_r((char *)out.data, "\n", &save); line != NULL && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		found = strncmp(line, qid, ql) == 0 &&
+			(line[ql] == '\0' || !isalnum((unsigned char)line[ql]));
+	secm_buf_free(&out);
+	return found;
+}
+
+/* sm_where - where Sendmail has the item's message: PF_HOLD (its
+ * quarantine), PF_ELSEWHERE (its ordinary queue), PF_NONE, PF_UNKNOWN
+ * (the command failed; message printed) */
+static int sm_where(const review_release_opts *ro, const review_item *it,
+		    char *qname, size_t qlen)
+{
+	const char *qid = item_qid(it);
+	int q, o;
+
+	snprintf(qname, qlen, "-");
+	if (qid == NULL)
+		return PF_NONE;
+	q = sm_lists(ro, qid, 1);
+	o = q == 0 ? sm_lists(ro, qid, 0) : 0;
+	if (q < 0 || o < 0) {
+		fprintf(stderr, "secret-quarantine: %s: cannot read the Sendmail queue "
+			"(sendmail -bp failed; check --sendmail and --sendmail-config)\n", it->id);
+		return PF_UNKNOWN;
+	}
+	snprintf(qname, qlen, "%s", q ? "quarantine" : o ? "mqueue" : "-");
+	return q ? PF_HOLD : o ? PF_ELSEWHERE : PF_NONE;
+}
+
+/* sm_release - unquarantine qid, check it left the quarantine, run it;
+ * 0 or -1 */
+static int sm_release(const review_release_opts *ro, const char *qid)
+{
+	char words[4096], *argv[MAX_ARGS], opt[REVIEW_ID_MAX + 4];
+	int status;
+
+	snprintf(opt, sizeof(opt), "-qI%s", qid);
+	if (sm_argv(ro, words, sizeof(words), argv, "-Q", "-qQ", opt) == 0 ||
+	    review_run(argv, NULL, 0, REVIEW_CAPTURE_NONE, NULL, &status) != 0 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0 || sm_lists(ro, qid, 1) != 0)
+		return -1;
+	/* a queue run for this id now rather than at the next -q interval */
+	if (sm_argv(ro, words, sizeof(words), argv, opt, NULL, NULL) == 0 ||
+	    review_run(argv, NULL, 0, REVIEW_CAPTURE_NONE, NULL, &status) != 0 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fprintf(stderr, "secret-quarantine: %s: released from Sendmail's quarantine; "
+			"the queue run failed, the next one delivers it\n", qid);
+	return 0;
+}
+
+/* where - Sendmail's or Postfix's answer for the item */
+static int where_held(const review_release_opts *ro, const review_item *it,
+		      char *qname, size_t qlen)
+{
+	if (is_sendmail(ro, it))
+		return ro->no_postfix && sm_config(ro) == NULL ? PF_NONE :
+		       sm_where(ro, it, qname, qlen);
+	return pf_where(ro, it, qname, qlen);
+}
+
 /* inject - the message through "CMD -G -i -f SENDER -- RCPT..."; 0 or -1
  * (message printed) */
 static int inject(const review_release_opts *ro, const review_item *it,
@@ -216,6 +370,10 @@ static int inject(const review_release_opts *ro, const review_item *it,
 	if (n + 5 + nr > MAX_ARGS + 7) {
 		fprintf(stderr, "secret-quarantine: %s: too many recipients (%zu)\n", it->id, nr);
 		return -1;
+	}
+	if (is_sendmail(ro, it) && sm_config(ro) != NULL) {
+		argv[n++] = (char *)"-C";
+		argv[n++] = (char *)sm_config(ro);
 	}
 	argv[n++] = (char *)"-G";
 	argv[n++] = (char *)"-i";
@@ -304,7 +462,7 @@ int review_cmd_release(review_store *st, const review_opts *o,
 	const secm_buf *msg = &eml;
 	const char *qid;
 	review_item it;
-	int rc, where;
+	int rc, where, sendmail;
 
 	rc = review_item_load(st, id, &it);
 	if (rc == REVIEW_NOTFOUND) {
@@ -318,6 +476,13 @@ int review_cmd_release(review_store *st, const review_opts *o,
 	rc = refuse_state(st, &it, ro->force);
 	if (rc != REVIEW_OK)
 		goto done;
+	if (ro->redacted && strcmp(review_item_state(&it), "delivered-redacted") == 0) {
+		fprintf(stderr, "secret-quarantine: %s: the redacted message was delivered already; "
+			"release without --redacted delivers the original\n", id);
+		review_audit(st, "release", id, "refused", "redacted-already-delivered");
+		rc = REVIEW_USAGE;
+		goto done;
+	}
 	rc = review_item_read_eml(st, id, &eml);
 	if (rc != REVIEW_OK)
 		goto done;
@@ -330,24 +495,39 @@ int review_cmd_release(review_store *st, const review_opts *o,
 		}
 		msg = &red;
 	}
-	where = pf_where(ro, &it, qname, sizeof(qname));
+	sendmail = is_sendmail(ro, &it);
+	where = where_held(ro, &it, qname, sizeof(qname));
 	if (where == PF_UNKNOWN) {
-		review_audit(st, "release", id, "failed", "postqueue-failed");
+		review_audit(st, "release", id, "failed",
+			     sendmail ? "sendmail-bp-failed" : "postqueue-failed");
 		rc = REVIEW_TEMPFAIL;
 		goto done;
 	}
 	if (where == PF_ELSEWHERE) {
-		fprintf(stderr, "secret-quarantine: %s: Postfix has queue id %s in its %s queue "
+		fprintf(stderr, "secret-quarantine: %s: %s has queue id %s in its %s queue "
 			"already (released outside secret-quarantine?); not delivering a second copy\n",
-			id, qid, qname);
-		review_audit(st, "release", id, "refused", "in-postfix-queue");
+			id, sendmail ? "Sendmail" : "Postfix", qid, qname);
+		review_audit(st, "release", id, "refused",
+			     sendmail ? "in-sendmail-queue" : "in-postfix-queue");
+		rc = REVIEW_REFUSED;
+		goto done;
+	}
+	if (where == PF_HOLD && sendmail && ro->redacted) {
+		fprintf(stderr, "secret-quarantine: %s: Sendmail holds queue id %s in its quarantine "
+			"and has no command to delete it; release without --redacted, or remove "
+			"the queue files first\n", id, qid);
+		review_audit(st, "release", id, "refused", "sendmail-copy-held");
 		rc = REVIEW_REFUSED;
 		goto done;
 	}
 	rc = set_state(st, &it, "releasing", NULL);
 	if (rc != REVIEW_OK)
 		goto done;
-	if (where == PF_HOLD && !ro->redacted) {
+	if (where == PF_HOLD && sendmail) {
+		snprintf(method, sizeof(method), "sendmail-unquarantine queue_id=%s", qid);
+		if (sm_release(ro, qid) != 0)
+			goto failed;
+	} else if (where == PF_HOLD && !ro->redacted) {
 		snprintf(method, sizeof(method), "postsuper-H queue_id=%s", qid);
 		if (pf_super(ro, "-H", qid, NULL, "Released from hold: 1 message") == 0)
 			pf_flush(ro, qid);
@@ -398,11 +578,18 @@ static int drop_item(review_store *st, const review_release_opts *ro, review_ite
 	int where = PF_NONE, rc;
 
 	if (strcmp(review_item_state(it), "released") != 0)
-		where = pf_where(ro, it, qname, sizeof(qname));
+		where = where_held(ro, it, qname, sizeof(qname));
 	if (where == PF_UNKNOWN)
-		fprintf(stderr, "secret-quarantine: %s: warning: Postfix's hold queue not checked\n",
+		fprintf(stderr, "secret-quarantine: %s: warning: the MTA's hold queue not checked\n",
 			it->id);
-	if (where == PF_HOLD) {
+	if (where == PF_HOLD && is_sendmail(ro, it)) {
+		/* Sendmail has no delete command: its copy stays quarantined
+		 * (never delivered) until an administrator removes it */
+		fprintf(stderr, "secret-quarantine: %s: warning: Sendmail still holds queue id %s "
+			"in its quarantine; remove its queue files to drop it\n",
+			it->id, item_qid(it));
+		snprintf(detail, sizeof(detail), "sendmail-copy-left queue_id=%s", item_qid(it));
+	} else if (where == PF_HOLD) {
 		if (pf_super(ro, "-d", item_qid(it), "hold", "Deleted: 1 message") != 0) {
 			fprintf(stderr, "secret-quarantine: %s: cannot delete Postfix's hold copy %s\n",
 				it->id, item_qid(it));

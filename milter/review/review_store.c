@@ -178,12 +178,16 @@ const char *review_meta_str(const review_item *it, const char *key)
 	return json_object_get_string(v);
 }
 
-/* review_item_state - "held", "releasing" or "released" */
+/* review_item_state - "held", "delivered-redacted", "releasing" or
+ * "released" */
 const char *review_item_state(const review_item *it)
 {
 	const char *s = review_meta_str(it, "state");
+	const char *a = review_meta_str(it, "action");
 
-	return s != NULL ? s : "held";
+	if (s != NULL)
+		return s;
+	return a != NULL && strcmp(a, "redact") == 0 ? "delivered-redacted" : "held";
 }
 
 /* review_item_load - read and parse ID.json; REVIEW_OK, NOTFOUND, USAGE

@@ -47,7 +47,7 @@ static const struct internal_row {
 START_TEST(recipients_decide_internal_or_external)
 {
 	const struct internal_row *r = &internal_rows[_i];
-	secm_envelope env = { "ABC123", "sender@example.com", r->rcpts, 0, NULL, NULL };
+	secm_envelope env = { "ABC123", "sender@example.com", r->rcpts, 0, NULL, NULL, NULL };
 	secm_config c;
 
 	while (env.nrcpts < MAXR && r->rcpts[env.nrcpts] != NULL)
@@ -62,7 +62,7 @@ START_TEST(without_internal_domains_only_local_mailboxes_are_internal)
 {
 	const char *ext[] = { "alice@example.com" };
 	const char *loc[] = { "postmaster" };
-	secm_envelope env = { NULL, "", ext, 1, NULL, NULL };
+	secm_envelope env = { NULL, "", ext, 1, NULL, NULL, NULL };
 	secm_config c;
 
 	ck_assert_int_eq(secm_config_defaults(&c), 0);
@@ -105,7 +105,7 @@ START_TEST(findings_map_to_the_strongest_action)
 {
 	const struct decide_row *r = &decide_rows[_i];
 	const char *rcpts[] = { r->rcpt };
-	secm_envelope env = { "ABC123", "s@example.com", rcpts, 1, "192.0.2.1", "client.example" };
+	secm_envelope env = { "ABC123", "s@example.com", rcpts, 1, "192.0.2.1", "client.example", NULL };
 	secm_finding f[MAXF];
 	secm_config c;
 	size_t n = 0;
@@ -125,7 +125,7 @@ END_TEST
 START_TEST(a_configured_table_is_followed_and_tempfail_is_never_chosen)
 {
 	const char *rcpts[] = { "x@gmail.com" };
-	secm_envelope env = { "Q1", "", rcpts, 1, NULL, NULL };
+	secm_envelope env = { "Q1", "", rcpts, 1, NULL, NULL, NULL };
 	secm_finding f;
 	secm_config c;
 

@@ -77,7 +77,7 @@ static int count_entries(const char *dir, int *temps)
 START_TEST(an_item_is_two_private_files_and_json_without_the_secret)
 {
 	const char *rcpts[] = { "b@gmail.com", "c@example.com" };
-	secm_envelope env = { "4XyZ7", "a@example.com", rcpts, 2, "192.0.2.7", "client.example" };
+	secm_envelope env = { "4XyZ7", "a@example.com", rcpts, 2, "192.0.2.7", "client.example", "postfix" };
 	char dir[512], path[700], id[64];
 	secm_finding f;
 	secm_error err;
@@ -136,6 +136,8 @@ START_TEST(an_item_is_two_private_files_and_json_without_the_secret)
 	ck_assert_str_eq(json_object_get_string(v), "192.0.2.7");
 	ck_assert(json_object_object_get_ex(o, "client_name", &v));
 	ck_assert_str_eq(json_object_get_string(v), "client.example");
+	ck_assert(json_object_object_get_ex(o, "mta", &v));
+	ck_assert_str_eq(json_object_get_string(v), "postfix");
 	ck_assert(json_object_object_get_ex(o, "size", &v));
 	ck_assert_int_eq(json_object_get_int64(v), (int64_t)strlen(raw_msg));
 	ck_assert(json_object_object_get_ex(o, "findings", &fa));
@@ -163,7 +165,7 @@ END_TEST
 
 START_TEST(two_items_of_one_message_get_distinct_ids)
 {
-	secm_envelope env = { NULL, "", NULL, 0, NULL, NULL };
+	secm_envelope env = { NULL, "", NULL, 0, NULL, NULL, NULL };
 	char dir[512], id1[64], id2[64];
 	secm_error err;
 	int temps;
@@ -181,7 +183,7 @@ END_TEST
 
 START_TEST(a_directory_others_can_read_is_refused)
 {
-	secm_envelope env = { "Q1", "", NULL, 0, NULL, NULL };
+	secm_envelope env = { "Q1", "", NULL, 0, NULL, NULL, NULL };
 	char dir[512], id[64];
 	secm_error err;
 	int temps;
@@ -202,7 +204,7 @@ END_TEST
 
 START_TEST(a_hostile_queue_id_cannot_leave_the_directory)
 {
-	secm_envelope env = { "../../etc/passwd", "", NULL, 0, NULL, NULL };
+	secm_envelope env = { "../../etc/passwd", "", NULL, 0, NULL, NULL, NULL };
 	char dir[512], id[64];
 	secm_error err;
 
@@ -217,7 +219,7 @@ END_TEST
 START_TEST(envelope_bytes_that_are_not_utf8_still_give_valid_json)
 {
 	const char *rcpts[] = { "b\xff@example.com" };
-	secm_envelope env = { "Q2", "a\xc3(@example.com", rcpts, 1, NULL, NULL };
+	secm_envelope env = { "Q2", "a\xc3(@example.com", rcpts, 1, NULL, NULL, NULL };
 	char dir[512], id[64], path[700];
 	secm_error err;
 	struct json_object *o, *v;
@@ -243,7 +245,7 @@ END_TEST
 
 START_TEST(bad_arguments_are_errors_not_crashes)
 {
-	secm_envelope env = { "Q3", "", NULL, 0, NULL, NULL };
+	secm_envelope env = { "Q3", "", NULL, 0, NULL, NULL, NULL };
 	char id[64], small[16];
 	secm_error err;
 
