@@ -14,14 +14,23 @@ same corpus):
    holds it, e.g. a whole URI, as `url = UNIT` ("unit-value"); otherwise the rule needs the
    example's own prose around it ("unit-prose").  This decides which
    syntaxes keep the rule's context: every syntax for free secrets, the
-   assignment syntaxes with the example's key name for keyed ones, and only
-   prose-like syntaxes for unit-prose ones.
+   assignment syntaxes with the example's key name for keyed ones (only the
+   quoting ones when the rule needs a quoted value, only the unquoted ones
+   when it takes the value unquoted only, e.g. a config-line or prose
+   rule beside which a code rule handles strings), and only prose-like
+   syntaxes for unit-prose ones.  Samples are drawn only from the examples
+   whose own secret works in the chosen kind (a rule whose first example is
+   a bare token and whose second needs its sentence is sampled from the
+   first), and the Subject carrier, which keeps one line, is not used for a
+   unit-prose example whose context spans several lines.
 3. Randomise.  The secret is re-drawn character by character within its
    class (upper, lower, hex, digit; separators and line structure kept),
    keeping the literal parts: the prefix common to the rule's examples, a
    leading `word_`/`word-` prefix, infixes shared by equal-length examples,
    PEM armour and first/last body lines, a JWT's header and payload.  A
-   `checksum: crc32-base62` rule gets its checksum recomputed.  Each
+   rule with `checksum: crc32-base62`, `crc32-hex` or `crc32-hex-le` gets
+   its checksum recomputed, an age key is drawn as valid bech32, and a
+   `discord: true` rule gets a first part that encodes a numeric id.  Each
    candidate is scanned in the example's own context; one the rule does not
    find (a validator this tool does not know, a structure it broke) is drawn
    again with a larger literal part (levels 0-2), and at level 3 the
@@ -64,6 +73,9 @@ ALWAYS = ["example", "quoted-reply"]
 QUOTED = ["json", "json-escaped", "shell", "python", "javascript", "java", "go",
 	  "csharp", "php", "ruby", "sql", "toml"]
 PROSE = ["prose-en", "prose-ja", "markdown"]
+# assignment syntaxes that write the value unquoted, by operator
+UNQUOTED_EQ = ["ini", "env", "properties"]
+UNQUOTED_COLON = ["yaml", "markdown", "prose-en", "prose-ja"]
 # syntaxes that can hold a multi-line secret as it is (or escaped)
 MULTILINE_OK = {"example", "quoted-reply", "json", "json-escaped", "yaml", "xml",
 		"env", "shell", "python", "javascript", "java", "go", "csharp",
@@ -159,7 +171,7 @@ def classify(scanner, rules, located, work):
 		loc = located[r["id"]]
 		if not loc:
 			continue
-		for li, (ex, s, e, sec) in enumerate(loc[:3]):
+		for li, (ex, s, e, sec) in enumerate(loc[:6]):
 			tag = "%d-%d" % (ri, li)
 			probes[os.path.join(work, "free-%s.eml" % tag)] = (r["id"], "free", None, sec, li)
 			for ki, k in enumerate(key_candidates(ex, s)):
@@ -181,18 +193,30 @@ def classify(scanner, rules, located, work):
 	def rank(kind, arg):
 		"""rank - prefer context-free, then unquoted keys, then units"""
 		return order[kind] * 2 + (1 if kind == "keyed" and arg[1] else 0)
+	hits = []
 	for path, (rid, kind, arg, text, li) in sorted(probes.items()):
 		sec = located[rid][li][3]
 		fp = scanner.fingerprint(sec)
 		if not any(f.get("rule") == rid and f.get("fingerprint") == fp
 			   for f in res.get(path) or []):
 			continue
+		hits.append((rid, kind, arg, li, path))
 		cur = info.get(rid)
 		if cur is None or rank(kind, arg) < rank(cur["kind"], cur["arg"]):
 			info[rid] = {"kind": kind, "arg": arg, "li": li}
 	for r in rules:
 		if located[r["id"]] and r["id"] not in info:
 			info[r["id"]] = {"kind": "unit-prose", "arg": None, "li": 0}
+	# the examples whose own secret works in the chosen kind (a rule's
+	# examples may differ: one bare token, one that needs its prose), and
+	# for a keyed rule the assignment forms it accepts with its key
+	for rid, i in info.items():
+		i["ok"] = sorted(set(li for (h, k, _, li, _) in hits if h == rid and k == i["kind"]))
+		if not i["ok"]:
+			i["ok"] = list(range(len(located[rid])))
+		if i["kind"] == "keyed":
+			i["ops"] = set(p.rsplit("-", 1)[1][:-4] for (h, k, a, _, p) in hits
+				       if h == rid and k == "keyed" and a[0] == i["arg"][0])
 	# a free rule still uses its example's key name, when there is one
 	for r in rules:
 		i = info.get(r["id"])
@@ -369,6 +393,13 @@ def age_key(rng):
 	return bech32_encode("age-secret-key-", data).upper()
 
 
+def discord_id(rng):
+	"""discord_id - base64 (unpadded) of a random 18-19 digit user id, the
+	first part of a Discord bot token (validator discord: true)"""
+	uid = str(rng.randrange(10 ** 17, 10 ** 19))
+	return base64.b64encode(uid.encode()).decode().rstrip("=")
+
+
 def randomise(rng, sec, lit, alpha, level, rule):
 	"""randomise - a new secret of the same shape (see step 3)"""
 	if level >= 3:
@@ -390,10 +421,18 @@ def randomise(rng, sec, lit, alpha, level, rule):
 		elif c.isupper():
 			out[i] = rng.choice(alpha[i]["upper"])
 	new = "".join(out)
-	if rule["validators"].get("checksum") == "crc32-base62":
+	ck = rule["validators"].get("checksum")
+	if ck == "crc32-base62":
 		m = re.search(r"([0-9A-Za-z]{30})([0-9A-Za-z]{6})$", new)
 		if m:
 			new = new[:m.start(2)] + base62(zlib.crc32(m.group(1).encode()))
+	elif ck == "crc32-hex" and re.search(r"[0-9A-Fa-f]{8}$", new):
+		crc = "%08X" % zlib.crc32(new[:-8].encode())
+		new = new[:-8] + (crc if new[-8:].isupper() or new[-8:].isdigit() else crc.lower())
+	elif ck == "crc32-hex-le" and re.search(r"_[0-9A-Fa-f]{8}$", new):
+		new = new[:-8] + zlib.crc32(new[:-9].encode()).to_bytes(4, "little").hex()
+	if rule["validators"].get("discord") is True and "." in new:
+		new = discord_id(rng) + new[new.index("."):]
 	return new
 
 
@@ -414,8 +453,9 @@ def draw_secrets(scanner, rules, located, info, want, rng, work):
 		probes = {}
 		for rid, slots in pending.items():
 			r, loc, masks, alpha = prep[rid]
+			ok = info[rid]["ok"]
 			for j in slots:
-				ei = j % len(loc)
+				ei = ok[j % len(ok)]
 				ex, s, e, sec = loc[ei]
 				new = randomise(rng, sec, masks[ei], alpha[ei], level, r)
 				if new == sec and level < 3:
@@ -605,9 +645,11 @@ def html_of(text, secret):
 		'<body><div style="font-family: sans-serif"><p>%s</p></div></body></html>\n' % body)
 
 
-def carrier_eml(carrier, text, secret, n):
+def carrier_eml(carrier, text, secret, n, one_line=True):
 	"""carrier_eml - the message bytes for text in carrier, or None when
-	the carrier cannot hold it"""
+	the carrier cannot hold it; one_line false: the rule's context is not
+	on the secret's line (a unit-prose example over several lines), so
+	the Subject, which keeps only that line, cannot hold it"""
 	raw = text.encode("utf-8")
 	ascii_ok = all(b < 128 for b in raw)
 	cte8 = "7bit" if ascii_ok else "8bit"
@@ -651,7 +693,7 @@ def carrier_eml(carrier, text, secret, n):
 			+ "Content-Type: message/rfc822\nContent-Disposition: inline\n\n").encode() \
 			+ inner + ("\n--=_fwd_%d--\n" % n).encode()
 	if carrier == "subject":
-		lines = [l for l in text.split("\n") if secret in l] if "\n" not in secret else []
+		lines = [l for l in text.split("\n") if secret in l] if "\n" not in secret and one_line else []
 		if not lines or len(lines[0]) > 150:
 			return None
 		subj = lines[0].strip()
@@ -684,14 +726,19 @@ def carrier_eml(carrier, text, secret, n):
 	raise ValueError(carrier)
 
 
-def syntaxes_for(kind, arg, multiline):
+def syntaxes_for(kind, arg, multiline, ops=None):
 	"""syntaxes_for - the syntaxes that keep a kind's context: a keyed
-	rule found only with a quoted value gets the syntaxes that quote it; a
-	unit that is not ASCII (Japanese prose) only prose"""
+	rule found only with a quoted value gets the syntaxes that quote it,
+	one found only unquoted (a config-line or prose rule, beside which a
+	code rule handles quoted strings) the unquoted ones, and only with
+	`key: value` the colon ones; a unit that is not ASCII (Japanese
+	prose) only prose"""
 	if kind == "free":
 		s = ALWAYS + ASSIGN + FREE_ONLY
 	elif kind == "keyed" and arg[1]:
 		s = ALWAYS + QUOTED
+	elif kind == "keyed" and ops is not None and not ops & {"2", "3"}:
+		s = ALWAYS + (UNQUOTED_EQ if "0" in ops else []) + (UNQUOTED_COLON if "1" in ops else [])
 	elif kind == "keyed" or kind == "unit-value" and arg[0].isascii():
 		s = ALWAYS + ASSIGN
 	else:
@@ -736,7 +783,7 @@ def main():
 			if not located[rid]:
 				continue
 			ml = any("\n" in l[3] for l in located[rid])
-			syn = syntaxes_for(info[rid]["kind"], info[rid]["arg"], ml)
+			syn = syntaxes_for(info[rid]["kind"], info[rid]["arg"], ml, info[rid].get("ops"))
 			n = a.per_rule or 2 * len(syn)
 			want[rid] = n
 			plan[rid] = (ri, syn)
@@ -784,7 +831,8 @@ def main():
 			eml = None
 			for t in range(len(CARRIERS)):
 				car = CARRIERS[(j * 4 + ri + t) % len(CARRIERS)]
-				eml = carrier_eml(car, text, sec, n)
+				eml = carrier_eml(car, text, sec, n,
+						  kind != "unit-prose" or "\n" not in example.strip())
 				if eml is not None:
 					break
 			if eml is None:

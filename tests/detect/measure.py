@@ -163,18 +163,27 @@ def peer_recall(sc, peerdir, mapping, loaded, work):
 	for pi, (pid, name, exs) in enumerate(rules):
 		ours = [x for x in (mapping.get(pid, [""])[0] or "").split(",") if x and x != "-"]
 		missing = [x for x in ours if x not in loaded]
+		excl = set()
+		for x in (mapping.get(pid, ["", "", ""])[2] or "").split(","):
+			if x.strip().isdigit():
+				excl.add(int(x) - 1)
 		found = found_any = 0
 		hits = set()
+		exc = []
 		for ei in range(len(exs)):
 			fs = res.get(os.path.join(work, "peer-%d-%d.eml" % (pi, ei))) or []
-			if any(f.get("rule") in ours for f in fs):
+			mine = any(f.get("rule") in ours for f in fs)
+			if ei in excl:
+				exc.append((ei + 1, mine))
+			elif mine:
 				found += 1
 			if fs:
 				found_any += 1
 				hits.update(f.get("rule") for f in fs)
 		note = mapping.get(pid, ["", ""])[1] if pid in mapping else ""
-		out.append(dict(id=pid, name=name, ours=ours, missing=missing, n=len(exs),
-				found=found, found_any=found_any, hits=sorted(hits), note=note,
+		out.append(dict(id=pid, name=name, ours=ours, missing=missing,
+				n=len(exs) - len(exc), found=found, found_any=found_any,
+				hits=sorted(hits), note=note, excluded=exc,
 				mapped=pid in mapping and bool(ours)))
 	for p in probes:
 		os.unlink(p)
@@ -221,7 +230,7 @@ def main():
 		rows = measure_corpus(sc, read_manifest(corpus)) if corpus else []
 		rinfo = read_rules_tsv(corpus) if corpus else {}
 		mail = scan_mail(sc, a.mail) if a.mail else None
-		peer = peer_recall(sc, a.peer, read_tsv_map(a.peer_map, 3), set(loaded), sc.tmp) if a.peer else None
+		peer = peer_recall(sc, a.peer, read_tsv_map(a.peer_map, 4), set(loaded), sc.tmp) if a.peer else None
 		neg = None
 		if a.negatives:
 			files = sorted(glob.glob(os.path.join(a.negatives, "*.eml")))
@@ -314,16 +323,34 @@ def main():
 		pf = sum(p["found"] for p in mapped)
 		rep.append("## Peer positive examples (../shared/corpus/peer-rules, test vectors only)")
 		rep.append("")
+		nx = sum(len(p["excluded"]) for p in mapped)
 		rep.append("Peer rules mapped to ours by tests/detect/peer-map.tsv: %d of %d; their "
-			   "examples: %d, **found by the mapped rule: %d (%s)**; target ≥ 95%%." % (
-				   len(mapped), len(peer), pn, pf, pct(pf, pn)))
+			   "examples: %d (after %d excluded, listed below), **found by the mapped rule: "
+			   "%d (%s)**; target ≥ 95%%." % (len(mapped), len(peer), pn, nx, pf, pct(pf, pn)))
 		rep.append("")
-		rep.append("| peer rule | name | our rules | examples | found | any rule |")
-		rep.append("|---|---|---|---:|---:|---:|")
+		rep.append("| peer rule | name | our rules | examples | found | any rule | excluded |")
+		rep.append("|---|---|---|---:|---:|---:|---:|")
 		for p in sorted(mapped, key=lambda p: (p["found"] / p["n"] if p["n"] else 1, p["id"])):
-			rep.append("| %s | %s | %s | %d | %d | %d |" % (
-				p["id"], md_escape(p["name"]), ", ".join(p["ours"]), p["n"], p["found"], p["found_any"]))
+			rep.append("| %s | %s | %s | %d | %d | %d | %d |" % (
+				p["id"], md_escape(p["name"]), ", ".join(p["ours"]), p["n"], p["found"],
+				p["found_any"], len(p["excluded"])))
 		rep.append("")
+		if nx:
+			rep.append("Excluded examples (peer-map.tsv column 4, 1-based example numbers): "
+				   "examples the peer invented that fail the type's documented checksum or "
+				   "structure (GitHub/npm CRC-32, bech32, base64 length, JWT header), or that "
+				   "are placeholders, templates or variables rather than secrets. They leave "
+				   "the denominator; *found* says whether a mapped rule reports them anyway.")
+			rep.append("")
+			rep.append("| peer rule | examples excluded | found | reason |")
+			rep.append("|---|---|---|---|")
+			for p in sorted(mapped, key=lambda p: p["id"]):
+				if p["excluded"]:
+					rep.append("| %s | %s | %s | %s |" % (
+						p["id"], ", ".join("#%d" % e for e, _ in p["excluded"]),
+						", ".join("#%d" % e for e, m in p["excluded"] if m) or "none",
+						md_escape(p["note"])))
+			rep.append("")
 		rep.append("Not mapped (types we do not cover, or mapped to a rule that is not loaded); "
 			   "*any rule* shows whether some rule of ours still fires on the examples:")
 		rep.append("")
