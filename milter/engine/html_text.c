@@ -5,6 +5,14 @@
  * comments, entities and raw-text elements (script, style) apart; every
  * byte appended to the text records the source range that produced it.
  * Malformed HTML never fails: an unfinished tag or comment runs to the end.
+ * Whitespace: text is kept as written (spaces and source newlines stay, so
+ * a key block written without tags keeps its lines), except that the run of
+ * whitespace right after a tag that emitted a line break is dropped, as a
+ * browser collapses it: "a<br>\n  b" reads "a\nb", not "a\n\n  b", so a
+ * key pasted as "line<br>\n" per line keeps consecutive lines.  Inside
+ * <pre>, <textarea>, <listing> and <xmp> whitespace is kept, bar the one
+ * newline right after the start tag that HTML ignores.  Dropped source
+ * bytes map from no text byte; the map stays monotonic.
  * Threading: no shared mutable state.
  */
 #include "autoconfig.h"
@@ -22,6 +30,7 @@ typedef struct out_ctx {
 	secm_buf text;
 	size_t *map, *map_end;
 	size_t cap;		/* entries allocated in map and map_end */
+	int pre;		/* depth of open <pre>-like elements */
 	int oom;
 } out_ctx;
 
@@ -304,6 +313,10 @@ static const char *const block_tags[] = {
 	"figure", "figcaption", "details", "summary", "legend", "label", NULL
 };
 static const char *const cell_tags[] = { "td", "th", NULL };
+/* elements whose whitespace a browser keeps as written */
+static const char *const pre_tags[] = {
+	"pre", "textarea", "listing", "xmp", NULL
+};
 static const char *const url_attrs[] = {
 	"href", "src", "action", "value", "content", "title", "alt", NULL
 };
@@ -397,7 +410,30 @@ static size_t tag(out_ctx *o, const char *src, size_t len, size_t i,
 		else if (namelen == 5 && strncasecmp(src + name, "style", 5) == 0)
 			*raw = "</style";
 	}
+	if (name_in(src + name, namelen, pre_tags)) {
+		if (end_tag) {
+			if (o->pre > 0)
+				o->pre--;
+		} else if (o->pre < 1000) {
+			o->pre++;
+			/* HTML ignores one newline right after the start tag */
+			if (j < len && src[j] == '\r')
+				j++;
+			if (j < len && src[j] == '\n')
+				j++;
+		}
+	}
 	return j;
+}
+
+/* skip_space - index of the first byte at or after i that is not HTML
+ * whitespace (space, tab, CR, LF, form feed) */
+static size_t skip_space(const char *src, size_t len, size_t i)
+{
+	while (i < len && (src[i] == ' ' || src[i] == '\t' || src[i] == '\r' ||
+			   src[i] == '\n' || src[i] == '\f'))
+		i++;
+	return i;
 }
 
 /* secm_html_render - render HTML source to text plus offset maps */
@@ -443,7 +479,12 @@ int secm_html_render(const char *src, size_t len, char **text,
 			i = run = e < len ? e + 1 : len;
 		} else if (i + 1 < len && (src[i + 1] == '/' ||
 			   ((src[i + 1] | 0x20) >= 'a' && (src[i + 1] | 0x20) <= 'z'))) {
+			n = o.text.len;
 			i = run = tag(&o, src, len, i, &raw);
+			/* a browser collapses the whitespace after a break */
+			if (o.pre == 0 && raw == NULL && o.text.len > n &&
+			    o.text.data[o.text.len - 1] == '\n')
+				i = run = skip_space(src, len, i);
 		} else {
 			i++;	/* a lone '<' is text */
 			run = i - 1;

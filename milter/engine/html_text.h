@@ -8,7 +8,10 @@
  * entities are decoded.  <script> and <style> content is kept verbatim
  * (secrets hide in JavaScript), comments are kept as their own lines, and
  * the values of href/src/action/value/content/data-* attributes are
- * emitted on lines of their own (credentials hide in URLs).
+ * emitted on lines of their own (credentials hide in URLs).  Whitespace
+ * right after a tag that broke the line is dropped, as a browser collapses
+ * it ("a<br>\nb" reads "a\nb"), except inside <pre> and <textarea>; other
+ * text, source newlines included, is kept as written.
  *
  * Map: text byte i came from source [map[i], map_end[i]); both arrays have
  * text_len + 1 entries, the last being source_len.  A text range [s, e)

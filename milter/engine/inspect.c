@@ -23,7 +23,9 @@
 #include "layers.h"
 #include "mime_walk.h"
 #include "policy.h"
+#include "rules.h"
 #include "scan.h"
+#include "validate.h"
 
 /* stronger - the stronger of two actions (enum order is strength) */
 static secm_action stronger(secm_action a, secm_action b)
@@ -56,6 +58,49 @@ static secm_action limit_action(const secm_config *c, secm_limit_kind k,
 	}
 }
 
+/* validators that prove what a match is (a checksum, a JWT or PEM that
+ * decodes, a Discord id, a required neighbour), unlike entropy and
+ * placeholder checks, which only say it is not a dummy */
+#define STRUCTURAL_VALIDATORS \
+	(SECM_VAL_CRC32_BASE62 | SECM_VAL_CRC32_HEX | SECM_VAL_CRC32_HEX_LE | \
+	 SECM_VAL_BECH32 | SECM_VAL_JWT | SECM_VAL_PEM | SECM_VAL_DISCORD | \
+	 SECM_VAL_NEAR)
+
+/* is_generic - 1 when the rule comes from a pattern file named generic.yml
+ * (context rules such as password-assignment, not a provider's format) */
+static int is_generic(const secm_rule *r)
+{
+	const char *file = secm_rule_file(r), *base;
+
+	if (file == NULL)
+		return 0;
+	base = strrchr(file, '/');
+	base = base != NULL ? base + 1 : file;
+	return strcmp(base, "generic.yml") == 0;
+}
+
+/* prefer - 1 when rule a (index ia) should name a finding that rule b
+ * (index ib) found over the same range: the higher severity; then the rule
+ * with a structural validator; then the rule outside generic.yml; then the
+ * rule loaded first.  So a provider's rule is not hidden by a generic one
+ * that happens to load earlier. */
+static int prefer(const secm_rule *a, size_t ia, const secm_rule *b, size_t ib)
+{
+	int va, vb, ga, gb;
+
+	if (secm_rule_severity(a) != secm_rule_severity(b))
+		return secm_rule_severity(a) > secm_rule_severity(b);
+	va = (secm_rule_validators(a) & STRUCTURAL_VALIDATORS) != 0;
+	vb = (secm_rule_validators(b) & STRUCTURAL_VALIDATORS) != 0;
+	if (va != vb)
+		return va;
+	ga = is_generic(a);
+	gb = is_generic(b);
+	if (ga != gb)
+		return gb;
+	return ia < ib;
+}
+
 /* add_finding - append one finding for unit text [start, end) whose
  * value is val[0..vlen) (the matched bytes of the text or of a layer: the
  * fingerprint is of the value as the rule saw it) */
@@ -66,11 +111,13 @@ static int add_finding(secm_result *res, size_t *cap, const secm_snapshot *snap,
 	const secm_rule *r = secm_ruleset_get(snap->rules, rule);
 	secm_finding *f;
 
-	/* the same range found by two rules: keep the more severe one */
+	/* the same range found by two rules: one finding, named by the
+	 * preferred rule (prefer) */
 	for (size_t i = 0; i < res->nfindings; i++) {
 		f = &res->findings[i];
 		if (f->unit == unit && f->start == start && f->end == end) {
-			if (secm_rule_severity(r) > f->severity) {
+			if (prefer(r, rule, secm_ruleset_get(snap->rules, f->rule),
+				   f->rule)) {
 				f->rule = rule;
 				f->rule_id = secm_rule_id(r);
 				f->severity = secm_rule_severity(r);

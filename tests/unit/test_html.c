@@ -59,6 +59,31 @@ static const struct {
 	  "<script>token=abc", "token=abc\n" },
 	{ "empty input renders to empty text",
 	  "", "" },
+	{ "a br followed by a source newline is one line break, not two",
+	  "a<br>\nb<br/>\r\nc<BR>\n", "a\nb\nc\n" },
+	{ "paragraphs on their own source lines are separated by one blank line",
+	  "<p>a</p>\n<p>b</p>\n", "\na\n\nb\n" },
+	{ "spaces and tabs after a break are dropped as a browser does",
+	  "a<br>  \t  b<div>\n\n   c</div>", "a\nb\nc\n" },
+	{ "several spaces inside text are kept as written",
+	  "a   b\t\tc", "a   b\t\tc" },
+	{ "a source newline without a tag stays a line break",
+	  "line1\nline2\n", "line1\nline2\n" },
+	{ "two br tags on separate lines still give one blank line",
+	  "a<br>\n<br>\nb", "a\n\nb" },
+	{ "inside pre newlines and spaces are kept, bar the first newline",
+	  "<pre>\nx<br>\n  y\n</pre>\nz", "\nx\n\n  y\n\nz" },
+	{ "a textarea keeps its whitespace too",
+	  "<textarea>\n k = v\n</textarea>", "\n k = v\n\n" },
+	{ "after pre ends the whitespace after a break is dropped again",
+	  "<pre>a</pre>\n<p>\n b", "\na\n\nb" },
+	{ "a key block pasted as br lines keeps consecutive lines",
+	  "<p>-----BEGIN RSA PRIVATE KEY-----<br>\nMIIEpAIBAAKCAQEA<br>\n"
+	  "Tt5x0hSeIWAHWmXg<br>\n-----END RSA PRIVATE KEY-----<br>\n</p>",
+	  "\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n"
+	  "Tt5x0hSeIWAHWmXg\n-----END RSA PRIVATE KEY-----\n\n" },
+	{ "whitespace after an inline tag is kept",
+	  "<b>a</b>\n b", "a\n b" },
 };
 
 START_TEST(test_render)
@@ -103,6 +128,12 @@ static const struct {
 	  "<p>password: hunter2</p>", "hunter2", "hunter2" },
 	{ "a password in an href maps into the attribute",
 	  "<a href=\"https://u:s3cret@h/\">x</a>", "s3cret", "s3cret" },
+	{ "lines joined across a br and a dropped newline map to the whole source",
+	  "k<br>\nAAAA<br>\n  BBBB<br>\n", "AAAA\nBBBB", "AAAA<br>\n  BBBB" },
+	{ "text after a dropped newline maps one to one",
+	  "a<br>\n\n  secret!", "secret", "secret" },
+	{ "text inside pre after its dropped first newline maps one to one",
+	  "<pre>\r\n  tok=abc\n</pre>", "  tok=abc\n", "  tok=abc\n" },
 };
 
 START_TEST(test_map)
