@@ -42,7 +42,7 @@ run_build() {
 	( cd "_build/$name" && make -s check ) > "_build/$name.check.log" 2>&1 || status=1
 	grep -E '^(PASS|FAIL|ERROR|SKIP|XFAIL|XPASS):' "_build/$name.check.log"
 	for t in $(sed -n 's/^FAIL: //p; s/^ERROR: //p' "_build/$name.check.log"); do
-		echo "--- $t.log"; tail -60 "_build/$name/$t.log"
+		echo "--- ${t%.sh}.log"; tail -60 "_build/$name/${t%.sh}.log"
 	done
 	count_suite "_build/$name"
 }

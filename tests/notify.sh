@@ -91,6 +91,17 @@ wait_notice() {
 	[ "$(notices)" -ge "$1" ]
 }
 
+# wait_log TEXT - wait up to 10 s for TEXT in the milter's log (notices are
+# sent by a detached thread, which logs once sendmail(1) has exited)
+wait_log() {
+	i=0
+	while ! grep -q -- "$1" "$SM_MILTERLOG" && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q -- "$1" "$SM_MILTERLOG"
+}
+
 # args_are WORDS - the newest notice's arguments, space-joined
 args_are() {
 	got=$(tr '\n' ' ' <"$NARGS" | sed 's/ $//')
@@ -132,7 +143,7 @@ check "it carries Auto-Submitted and X-Secret-Milter-Notice" \
 	sh -c "grep -q '^Auto-Submitted: auto-generated$' '$NMSG' && grep -q '^X-Secret-Milter-Notice: yes$' '$NMSG'"
 check "the milter logs the notice without an address" \
 	sh -c "grep 'action=reject' '$SM_MILTERLOG' | tail -n 1 | grep -q 'notice=queued to=sender,security' && ! grep -q '$SEC' '$SM_MILTERLOG'"
-check "the milter logs that the notice was sent" grep -q "$qid: notice sent" "$SM_MILTERLOG"
+check "the milter logs that the notice was sent" wait_log "$qid: notice sent"
 check "no notice, log line or reply holds the canary after the reject" no_canary_anywhere
 
 # ---------------------------------------------------------------- 2. quarantine
