@@ -10,7 +10,10 @@
  * their own; ASCII letters are folded to lowercase before the lookup), so
  * a scan is one table lookup per byte whatever the number of keywords.
  * Output states chain through "dictionary suffix" links so every keyword
- * ending at a position is reported.
+ * ending at a position is reported.  Case-sensitive keywords (a rule's
+ * keywords_case: sensitive) are HS_FLAG_CASELESS-free literals in
+ * Vectorscan; the automaton, which folds case, finds them caselessly and
+ * drops the hits whose bytes differ (one memcmp per hit of such a keyword).
  *
  * Threading: a built matcher is read-only.  Vectorscan needs a scratch
  * space per concurrent scan: they come from a mutex-guarded pool owned by
@@ -38,7 +41,10 @@ typedef struct ac {
 	uint8_t cls[256];	/* input byte (case-folded) -> class */
 	size_t ncls;		/* classes, class 0 = no keyword uses the byte */
 	size_t nstates;
-	uint32_t *delta;	/* nstates * ncls: full transition table */
+	uint32_t *delta;	/* nstates * ncls: full transition table; an
+				 * entry is (next state * ncls) << 1 | 1 when
+				 * the next state has output (no multiply and
+				 * no second lookup per byte) */
 	uint32_t *own_first;	/* nstates+1: keywords ending exactly here */
 	uint32_t *own;		/*   own[own_first[s] .. own_first[s+1]) */
 	uint32_t *dict;		/* nearest proper suffix state with own output, 0 = none */
@@ -60,6 +66,8 @@ struct secm_kwmatcher {
 	size_t n;
 	size_t *len;		/* keyword lengths */
 	size_t maxlen;
+	char **exact;		/* n: the bytes of an exact keyword, else NULL
+				 * (Aho-Corasick checks its hits) */
 	ac ac;
 #ifdef HAVE_VECTORSCAN
 	hs_database_t *db;
@@ -128,7 +136,8 @@ static int ac_build(ac *a, const char *const *kw, const size_t *kwlen, size_t n)
 				a->cls[b] = (uint8_t)a->ncls++;
 		}
 	}
-	if (a->ncls > 255 || total > UINT32_MAX / 2 || total > SIZE_MAX / 256)
+	if (a->ncls > 255 || total > UINT32_MAX / 2 || total > SIZE_MAX / 256 ||
+	    total * a->ncls > UINT32_MAX / 2)
 		return SECM_ENOMEM;
 	for (c = 0; c < 256; c++)
 		a->cls[c] = a->cls[fold((unsigned char)c)];
@@ -199,6 +208,11 @@ static int ac_build(ac *a, const char *const *kw, const size_t *kwlen, size_t n)
 			queue[qt++] = t;
 		}
 	}
+	/* premultiplied entries with the output bit (see struct ac) */
+	for (i = 0; i < ns * a->ncls; i++) {
+		t = a->delta[i];
+		a->delta[i] = (uint32_t)(((size_t)t * a->ncls) << 1) | a->hasout[t];
+	}
 	rc = SECM_OK;
 out:
 	free(term);
@@ -216,19 +230,22 @@ static void ac_scan(const secm_kwmatcher *m, const char *text, size_t len,
 {
 	const ac *a = &m->ac;
 	const uint32_t *delta = a->delta;
-	const uint8_t *cls = a->cls, *hasout = a->hasout;
+	const uint8_t *cls = a->cls;
 	size_t ncls = a->ncls, i, k;
-	uint32_t s = 0, t;
+	uint32_t v = 0, t;
 
 	for (i = 0; i < len; i++) {
-		s = delta[(size_t)s * ncls + cls[(unsigned char)text[i]]];
-		if (!hasout[s])
+		v = delta[(v >> 1) + cls[(unsigned char)text[i]]];
+		if (!(v & 1))
 			continue;
-		for (t = s; t != 0; t = a->dict[t]) {
+		for (t = (uint32_t)((v >> 1) / ncls); t != 0; t = a->dict[t]) {
 			for (k = a->own_first[t]; k < a->own_first[t + 1]; k++) {
-				size_t kw = a->own[k];
+				size_t kw = a->own[k], st = i + 1 - m->len[kw];
 
-				if (fn(ctx, kw, i + 1 - m->len[kw], i + 1) != 0)
+				if (m->exact != NULL && m->exact[kw] != NULL &&
+				    memcmp(text + st, m->exact[kw], m->len[kw]) != 0)
+					continue;
+				if (fn(ctx, kw, st, i + 1) != 0)
 					return;
 			}
 		}
@@ -302,7 +319,8 @@ static void pool_free(hs_pool *p)
 
 /* hs_build - Vectorscan database over the keywords plus a scratch pool
  * (what it made is freed by secm_kwmatcher_free, also on failure) */
-static int hs_build(secm_kwmatcher *m, const char *const *kw, secm_error *err)
+static int hs_build(secm_kwmatcher *m, const char *const *kw,
+		    const unsigned char *exact, secm_error *err)
 {
 	hs_compile_error_t *cerr = NULL;
 	unsigned int *flags = NULL, *ids = NULL;
@@ -321,7 +339,7 @@ static int hs_build(secm_kwmatcher *m, const char *const *kw, secm_error *err)
 	if (flags == NULL || ids == NULL || m->pool == NULL)
 		goto out;
 	for (i = 0; i < m->n; i++) {
-		flags[i] = HS_FLAG_CASELESS;
+		flags[i] = exact != NULL && exact[i] ? 0 : HS_FLAG_CASELESS;
 		ids[i] = (unsigned int)i;
 	}
 	if (hs_compile_lit_multi(kw, flags, ids, m->len, (unsigned int)m->n,
@@ -380,6 +398,37 @@ static int hs_run(const secm_kwmatcher *m, const char *text, size_t len,
 int secm_kwmatcher_new(const char *const *kw, const size_t *kwlen, size_t n,
 		       secm_pf_engine eng, secm_kwmatcher **out, secm_error *err)
 {
+	return secm_kwmatcher_new_exact(kw, kwlen, NULL, n, eng, out, err);
+}
+
+/* set_exact - copies of the exact keywords for the automaton's hit check */
+static int set_exact(secm_kwmatcher *m, const char *const *kw,
+		     const size_t *kwlen, const unsigned char *exact)
+{
+	size_t i;
+
+	m->exact = calloc(m->n + 1, sizeof(*m->exact));
+	if (m->exact == NULL)
+		return SECM_ENOMEM;
+	for (i = 0; i < m->n; i++) {
+		if (!exact[i])
+			continue;
+		m->exact[i] = malloc(kwlen[i] + 1);
+		if (m->exact[i] == NULL)
+			return SECM_ENOMEM;
+		memcpy(m->exact[i], kw[i], kwlen[i]);
+		m->exact[i][kwlen[i]] = '\0';
+	}
+	return SECM_OK;
+}
+
+/* secm_kwmatcher_new_exact - matcher where exact[i] keywords match
+ * byte for byte, the others ASCII case-insensitively */
+int secm_kwmatcher_new_exact(const char *const *kw, const size_t *kwlen,
+			     const unsigned char *exact, size_t n,
+			     secm_pf_engine eng, secm_kwmatcher **out,
+			     secm_error *err)
+{
 	secm_kwmatcher *m;
 	size_t i;
 	int rc;
@@ -412,7 +461,7 @@ int secm_kwmatcher_new(const char *const *kw, const size_t *kwlen, size_t n,
 #ifdef HAVE_VECTORSCAN
 	if (eng == SECM_PF_VECTORSCAN) {
 		if (n > 0) {
-			rc = hs_build(m, kw, err);
+			rc = hs_build(m, kw, exact, err);
 			if (rc != SECM_OK)
 				goto fail;
 		}
@@ -421,6 +470,8 @@ int secm_kwmatcher_new(const char *const *kw, const size_t *kwlen, size_t n,
 	}
 #endif
 	rc = ac_build(&m->ac, kw, kwlen, n);
+	if (rc == SECM_OK && exact != NULL)
+		rc = set_exact(m, kw, kwlen, exact);
 	if (rc != SECM_OK) {
 		rc = secm_error_set(err, rc, NULL, 0, NULL, "out of memory");
 		goto fail;
@@ -455,6 +506,8 @@ secm_pf_engine secm_kwmatcher_engine(const secm_kwmatcher *m)
 /* secm_kwmatcher_free - NULL is fine */
 void secm_kwmatcher_free(secm_kwmatcher *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
 #ifdef HAVE_VECTORSCAN
@@ -463,6 +516,10 @@ void secm_kwmatcher_free(secm_kwmatcher *m)
 		hs_free_database(m->db);
 #endif
 	ac_free(&m->ac);
+	if (m->exact != NULL)
+		for (i = 0; i < m->n; i++)
+			free(m->exact[i]);
+	free(m->exact);
 	free(m->len);
 	free(m);
 }
@@ -472,9 +529,17 @@ typedef struct kwref {
 	const char *kw;
 	size_t len;
 	size_t rule;
+	unsigned char exact;	/* case-sensitive keyword */
 } kwref;
 
-/* cmp_kwref - by keyword bytes, then rule */
+/* same_kw - 1 when both refs name the same keyword (bytes and case mode) */
+static int same_kw(const kwref *x, const kwref *y)
+{
+	return x->len == y->len && x->exact == y->exact &&
+		memcmp(x->kw, y->kw, x->len) == 0;
+}
+
+/* cmp_kwref - by keyword bytes, then case mode, then rule */
 static int cmp_kwref(const void *a, const void *b)
 {
 	const kwref *x = a, *y = b;
@@ -485,6 +550,8 @@ static int cmp_kwref(const void *a, const void *b)
 		return c;
 	if (x->len != y->len)
 		return x->len < y->len ? -1 : 1;
+	if (x->exact != y->exact)
+		return x->exact < y->exact ? -1 : 1;
 	if (x->rule != y->rule)
 		return x->rule < y->rule ? -1 : 1;
 	return 0;
@@ -508,6 +575,7 @@ int secm_prefilter_build(const secm_ruleset *rs, secm_pf_engine eng,
 	secm_prefilter *pf;
 	kwref *refs = NULL;
 	const char **kws = NULL;
+	unsigned char *exact = NULL;
 	size_t *lens = NULL, nrefs = 0, i, j, k;
 	uint32_t cap;
 	int rc = SECM_ENOMEM;
@@ -544,6 +612,7 @@ int secm_prefilter_build(const secm_ruleset *rs, secm_pf_engine eng,
 			refs[nrefs].kw = r->keywords.v[j];
 			refs[nrefs].len = r->keywords.len[j];
 			refs[nrefs].rule = i;
+			refs[nrefs].exact = r->kw_exact != 0;
 			nrefs++;
 		}
 	}
@@ -552,18 +621,18 @@ int secm_prefilter_build(const secm_ruleset *rs, secm_pf_engine eng,
 	/* distinct keywords, each with its distinct rules */
 	kws = malloc(nrefs * sizeof(*kws) + 1);
 	lens = malloc(nrefs * sizeof(*lens) + 1);
+	exact = malloc(nrefs + 1);
 	pf->kw_first = malloc((nrefs + 1) * sizeof(*pf->kw_first));
 	pf->kw_rules = malloc(nrefs * sizeof(*pf->kw_rules) + 1);
-	if (kws == NULL || lens == NULL || pf->kw_first == NULL || pf->kw_rules == NULL)
+	if (kws == NULL || lens == NULL || exact == NULL || pf->kw_first == NULL ||
+	    pf->kw_rules == NULL)
 		goto nomem;
 	k = 0;
 	for (i = 0; i < nrefs; i++) {
-		int newkw = i == 0 || refs[i].len != refs[i - 1].len ||
-			memcmp(refs[i].kw, refs[i - 1].kw, refs[i].len) != 0;
-
-		if (newkw) {
+		if (i == 0 || !same_kw(&refs[i], &refs[i - 1])) {
 			kws[pf->nkw] = refs[i].kw;
 			lens[pf->nkw] = refs[i].len;
+			exact[pf->nkw] = refs[i].exact;
 			pf->kw_first[pf->nkw++] = k;
 		} else if (refs[i].rule == refs[i - 1].rule) {
 			continue;	/* a rule listing a keyword twice */
@@ -572,13 +641,15 @@ int secm_prefilter_build(const secm_ruleset *rs, secm_pf_engine eng,
 	}
 	pf->kw_first[pf->nkw] = k;
 	if (pf->nkw > 0) {
-		rc = secm_kwmatcher_new(kws, lens, pf->nkw, eng, &pf->m, err);
+		rc = secm_kwmatcher_new_exact(kws, lens, exact, pf->nkw, eng,
+					      &pf->m, err);
 		if (rc != SECM_OK)
 			goto fail;
 	}
 	free(refs);
 	free(kws);
 	free(lens);
+	free(exact);
 	*out = pf;
 	return SECM_OK;
 nomem:
@@ -587,6 +658,7 @@ fail:
 	free(refs);
 	free(kws);
 	free(lens);
+	free(exact);
 	secm_prefilter_free(pf);
 	return rc;
 }

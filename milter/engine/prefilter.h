@@ -4,7 +4,8 @@
  * Two parts:
  *  - secm_kwmatcher: a multi-literal matcher over ASCII-lowercased
  *    keywords, matching ASCII case-insensitively (bytes >= 0x80, such as
- *    UTF-8 keywords, match exactly).  Engines: Vectorscan (one database
+ *    UTF-8 keywords, match exactly), or keywords marked exact that match
+ *    byte for byte (a rule's `keywords_case: sensitive`).  Engines: Vectorscan (one database
  *    compiled from all keywords, when built --with-vectorscan) or an
  *    Aho-Corasick automaton written here (always available).  Both report
  *    every occurrence, so the cost of a scan does not grow with the number
@@ -55,6 +56,14 @@ typedef int (*secm_kw_hit_fn)(void *ctx, size_t kw, size_t start, size_t end);
  * Returns 0, SECM_ENOMEM or SECM_EINTERNAL (err says why). */
 int secm_kwmatcher_new(const char *const *kw, const size_t *kwlen, size_t n,
 		       secm_pf_engine eng, secm_kwmatcher **out, secm_error *err);
+/* secm_kwmatcher_new_exact - secm_kwmatcher_new where keyword i matches
+ * its bytes exactly (case-sensitively) when exact[i] is nonzero; those
+ * keywords are given as written, the others ASCII-lowercased.  exact may
+ * be NULL (all caseless). */
+int secm_kwmatcher_new_exact(const char *const *kw, const size_t *kwlen,
+			     const unsigned char *exact, size_t n,
+			     secm_pf_engine eng, secm_kwmatcher **out,
+			     secm_error *err);
 /* secm_kwmatcher_scan - call fn for every occurrence of every keyword in
  * text[0..len), in order of end offset (ties in any order).  Returns 0
  * (also when fn stopped the scan), SECM_ENOMEM (no scratch space) or

@@ -511,13 +511,14 @@ int secm_rule_jit(const secm_rule *r)
 	return r->jit;
 }
 
-/* secm_rule_keyword_count - number of (lowercased) keywords */
+/* secm_rule_keyword_count - number of keywords */
 size_t secm_rule_keyword_count(const secm_rule *r)
 {
 	return r->keywords.n;
 }
 
-/* secm_rule_keyword - keyword i, ASCII-lowercased, NUL-terminated */
+/* secm_rule_keyword - keyword i, NUL-terminated (ASCII-lowercased unless
+ * the rule has keywords_case: sensitive) */
 const char *secm_rule_keyword(const secm_rule *r, size_t i)
 {
 	return i < r->keywords.n ? r->keywords.v[i] : NULL;

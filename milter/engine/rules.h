@@ -80,7 +80,8 @@ unsigned int secm_rule_validators(const secm_rule *r);
 double secm_rule_min_entropy(const secm_rule *r);
 /* secm_rule_jit - 1 when the regex runs JIT-compiled */
 int secm_rule_jit(const secm_rule *r);
-/* keywords, ASCII-lowercased (for a multi-pattern prefilter) */
+/* keywords, ASCII-lowercased unless the rule has keywords_case: sensitive
+ * (for the multi-pattern prefilter) */
 size_t secm_rule_keyword_count(const secm_rule *r);
 const char *secm_rule_keyword(const secm_rule *r, size_t i);
 size_t secm_rule_keyword_len(const secm_rule *r, size_t i);

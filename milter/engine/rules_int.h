@@ -31,7 +31,8 @@ struct secm_rule {
 	char *id;
 	char *description;
 	secm_severity severity;
-	secm_strlist keywords;	/* ASCII-lowercased */
+	secm_strlist keywords;	/* ASCII-lowercased unless kw_exact */
+	int kw_exact;		/* keywords_case: sensitive (match bytes exactly) */
 	char *regex;
 	uint32_t options;	/* PCRE2_CASELESS etc. from `options:` */
 	unsigned int validators;	/* SECM_VAL_* bits (rules.h, validate.h) */

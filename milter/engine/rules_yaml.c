@@ -39,8 +39,8 @@ typedef struct yctx {
 } yctx;
 
 enum {
-	K_ID, K_DESCRIPTION, K_SEVERITY, K_KEYWORDS, K_REGEX, K_OPTIONS,
-	K_VALIDATORS, K_REFERENCES, K_EXAMPLES, K_NEGATIVES, K_COUNT
+	K_ID, K_DESCRIPTION, K_SEVERITY, K_KEYWORDS, K_KEYWORDS_CASE, K_REGEX,
+	K_OPTIONS, K_VALIDATORS, K_REFERENCES, K_EXAMPLES, K_NEGATIVES, K_COUNT
 };
 
 static const char *const rule_keys[K_COUNT] = {
@@ -48,6 +48,7 @@ static const char *const rule_keys[K_COUNT] = {
 	[K_DESCRIPTION] = "description",
 	[K_SEVERITY] = "severity",
 	[K_KEYWORDS] = "keywords",
+	[K_KEYWORDS_CASE] = "keywords_case",
 	[K_REGEX] = "regex",
 	[K_OPTIONS] = "options",
 	[K_VALIDATORS] = "validators",
@@ -213,7 +214,8 @@ static const yaml_node_t *item_node(yctx *c, const yaml_node_t *n, size_t i)
 	return node(c, n->data.sequence.items.start[i]);
 }
 
-/* read_keywords - list of literals, stored ASCII-lowercased */
+/* read_keywords - list of literals, stored as written (read_rule folds
+ * them to lowercase unless keywords_case is sensitive) */
 static int read_keywords(yctx *c, const yaml_node_t *n, secm_rule *r)
 {
 	size_t i;
@@ -222,13 +224,32 @@ static int read_keywords(yctx *c, const yaml_node_t *n, secm_rule *r)
 	rc = read_strlist(c, n, "keywords", 0, &r->keywords);
 	if (rc != SECM_OK)
 		return rc;
-	for (i = 0; i < r->keywords.n; i++) {
+	for (i = 0; i < r->keywords.n; i++)
 		if (r->keywords.len[i] > MAX_KEYWORD_LEN)
 			return fail(c, SECM_ERULE, item_node(c, n, i),
 				    "keyword %zu is longer than %d bytes",
 				    i + 1, MAX_KEYWORD_LEN);
-		ascii_lower(r->keywords.v[i], r->keywords.len[i]);
-	}
+	return SECM_OK;
+}
+
+/* read_keywords_case - "sensitive" or "insensitive" (the default) */
+static int read_keywords_case(yctx *c, const yaml_node_t *n, secm_rule *r)
+{
+	const char *s;
+	size_t len;
+	int rc;
+
+	rc = nonempty(c, n, "keywords_case", &s, &len);
+	if (rc != SECM_OK)
+		return rc;
+	if (strcmp(s, "sensitive") == 0)
+		r->kw_exact = 1;
+	else if (strcmp(s, "insensitive") == 0)
+		r->kw_exact = 0;
+	else
+		return fail(c, SECM_ERULE, n,
+			    "unknown keywords_case '%.32s' (use sensitive or insensitive)",
+			    s);
 	return SECM_OK;
 }
 
@@ -534,6 +555,9 @@ static int read_value(yctx *c, int ki, const yaml_node_t *v, secm_rule *r)
 	case K_KEYWORDS:
 		rc = read_keywords(c, v, r);
 		break;
+	case K_KEYWORDS_CASE:
+		rc = read_keywords_case(c, v, r);
+		break;
 	case K_REGEX:
 		rc = nonempty(c, v, "regex", &s, &len);
 		if (rc == SECM_OK)
@@ -567,7 +591,7 @@ static int read_rule(yctx *c, const yaml_node_t *m, size_t index)
 	const yaml_node_t *k;
 	int seen[K_COUNT] = { 0 };
 	const char *ks;
-	size_t klen;
+	size_t klen, kwi;
 	long other;
 	int ki, rc;
 
@@ -609,6 +633,13 @@ static int read_rule(yctx *c, const yaml_node_t *m, size_t index)
 			goto out;
 		}
 	}
+	if (seen[K_KEYWORDS_CASE] && r.keywords.n == 0) {
+		rc = fail(c, SECM_ERULE, m, "'keywords_case' without keywords");
+		goto out;
+	}
+	if (!r.kw_exact)
+		for (kwi = 0; kwi < r.keywords.n; kwi++)
+			ascii_lower(r.keywords.v[kwi], r.keywords.len[kwi]);
 	other = secm_ruleset_find(c->rs, r.id);
 	if (other >= 0) {
 		rc = fail(c, SECM_ERULE, m,

@@ -3,7 +3,7 @@
  *
  * Design: one pass of the rule set's keyword prefilter (prefilter.c:
  * Vectorscan or Aho-Corasick over every keyword of every rule, ASCII
- * case-insensitive) lists where each keyword occurs.  A rule whose
+ * case-insensitive unless the rule says keywords_case: sensitive) lists where each keyword occurs.  A rule whose
  * keywords all miss does not run; the others run pcre2_match (JIT when it
  * was compiled) only for matches starting inside windows around their
  * keyword hits, [hit - before, hit end + after) with before = after = 256
@@ -147,7 +147,8 @@ static void scanner_done(scanner *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-/* keywords_hit - 1 when the rule has no keywords or one occurs */
+/* keywords_hit - 1 when the rule has no keywords or one occurs (in the
+ * lowered copy, or as written for keywords_case: sensitive) */
 static int keywords_hit(const scanner *sc, const secm_rule *r)
 {
 	size_t i;
@@ -155,8 +156,8 @@ static int keywords_hit(const scanner *sc, const secm_rule *r)
 	if (r->keywords.n == 0)
 		return 1;
 	for (i = 0; i < r->keywords.n; i++)
-		if (memmem(sc->lower, sc->len, r->keywords.v[i],
-			   r->keywords.len[i]) != NULL)
+		if (memmem(r->kw_exact ? sc->text : sc->lower, sc->len,
+			   r->keywords.v[i], r->keywords.len[i]) != NULL)
 			return 1;
 	return 0;
 }

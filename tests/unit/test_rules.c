@@ -132,6 +132,30 @@ START_TEST(test_japanese_keyword_is_kept_as_utf8)
 }
 END_TEST
 
+START_TEST(test_sensitive_keywords_are_kept_as_written)
+{
+	secm_ruleset *rs = NULL;
+	secm_error err;
+	char buf[1024];
+	const secm_rule *r;
+
+	ck_assert_msg(secm_ruleset_load_file(DATA "/case/case.yml", NULL, &rs, &err) == SECM_OK,
+		      "the keywords_case file loads: %s",
+		      secm_error_format(&err, buf, sizeof(buf)));
+	r = secm_ruleset_get(rs, 0);
+	ck_assert_msg(strcmp(secm_rule_keyword(r, 0), "qx") == 0 &&
+		      strcmp(secm_rule_keyword(r, 1), "Qz") == 0,
+		      "keywords_case: sensitive keeps the keywords' case");
+	r = secm_ruleset_get(rs, 1);
+	ck_assert_msg(strcmp(secm_rule_keyword(r, 0), "qx") == 0,
+		      "keywords_case: insensitive folds them as by default");
+	ck_assert_msg(secm_ruleset_check_examples(rs, 0, buf, sizeof(buf)) == 0 &&
+		      secm_ruleset_check_examples(rs, 1, buf, sizeof(buf)) == 0,
+		      "the examples of both rules hold: %s", buf);
+	secm_ruleset_free(rs);
+}
+END_TEST
+
 START_TEST(test_examples_of_good_rules_hold)
 {
 	static const char *const dirs[] = { DATA "/good", DATA "/scan" };
@@ -256,6 +280,10 @@ static const struct {
 	  "rule nul-byte: ", "'examples' contains a NUL byte" },
 	{ "invalid UTF-8 in the file is reported with its line", "invalid-utf8.yml", SECM_EPARSE, 3,
 	  "YAML syntax error", "UTF-8" },
+	{ "an unknown keywords_case is named", "bad-keywords-case.yml", SECM_ERULE, 6,
+	  "rule bad-keywords-case: ", "unknown keywords_case 'exact'" },
+	{ "keywords_case without keywords is refused", "keywords-case-alone.yml", SECM_ERULE, 2,
+	  "rule keywords-case-alone: ", "'keywords_case' without keywords" },
 };
 
 START_TEST(test_broken_file)
@@ -419,6 +447,7 @@ static Suite *rules_suite(void)
 	tcase_add_test(good, test_good_dir_loads_every_rule_in_file_order);
 	tcase_add_test(good, test_rule_details_are_kept);
 	tcase_add_test(good, test_japanese_keyword_is_kept_as_utf8);
+	tcase_add_test(good, test_sensitive_keywords_are_kept_as_written);
 	tcase_add_test(good, test_examples_of_good_rules_hold);
 	tcase_add_test(good, test_failing_examples_are_named);
 	tcase_add_test(good, test_limits_default_and_given);

@@ -588,6 +588,96 @@ START_TEST(test_kwmatcher_edges)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- keywords_case */
+
+START_TEST(test_kwmatcher_exact_keywords_match_their_case)
+{
+	/* "sk" folded and "SK" exact are two keywords; "Ab" exact */
+	static const char *const kw[] = { "sk", "SK", "Ab" };
+	static const size_t len[] = { 2, 2, 2 };
+	static const unsigned char exact[] = { 0, 1, 1 };
+	static const hit want[] = {
+		{ 0, 0, 2 }, { 1, 0, 2 }, { 0, 5, 7 }, { 0, 8, 10 }, { 2, 14, 16 },
+	};
+	secm_pf_engine e = engines[_i];
+	hitlog h = { NULL, 0, 0, 0 };
+	secm_kwmatcher *m = NULL;
+	secm_error err;
+	char buf[512];
+	size_t i;
+
+	if (!engine_ok(e)) {
+		ck_assert_msg(!secm_pf_have_vectorscan(), "Vectorscan is only skipped when not built");
+		return;
+	}
+	ck_assert_msg(secm_kwmatcher_new_exact(kw, len, exact, 3, e, &m, &err) == SECM_OK,
+		      "a %s matcher with exact keywords builds: %s", secm_pf_engine_name(e),
+		      secm_error_format(&err, buf, sizeof(buf)));
+	ck_assert_int_eq(secm_kwmatcher_scan(m, T("SK + sk Sk ab Ab AB"), log_hit, &h), SECM_OK);
+	qsort(h.v, h.n, sizeof(*h.v), cmp_hit);
+	ck_assert_msg(h.n == N(want), "%s: folded keywords hit every case, exact ones "
+		      "only their own (%zu hits, want %zu)", secm_pf_engine_name(e), h.n, N(want));
+	for (i = 0; i < h.n; i++)
+		ck_assert_msg(h.v[i].kw == want[i].kw && h.v[i].start == want[i].start &&
+			      h.v[i].end == want[i].end,
+			      "%s: hit %zu is keyword %zu at %zu, got %zu at %zu",
+			      secm_pf_engine_name(e), i, want[i].kw, want[i].start, h.v[i].kw,
+			      h.v[i].start);
+	free(h.v);
+	secm_kwmatcher_free(m);
+}
+END_TEST
+
+static const struct {
+	const char *label;
+	const char *text;
+	const char *ids;	/* rule ids found, space-separated, in order */
+} case_rows[] = {
+	{ "an exact keyword in its case lets the rule run", "id qx12345678", "exact-kw" },
+	{ "the other exact keyword with its capital works too", "id Qz12345678", "exact-kw" },
+	{ "an exact keyword in another case keeps the rule off, though its regex is caseless",
+	  "id QX12345678", "" },
+	{ "one changed letter is enough to keep the rule off", "id qZ12345678", "" },
+	{ "the same letters as a folded keyword match any case", "id QX-1234", "folded-kw" },
+	{ "both rules run when both keywords occur", "id qx-1234 and qx87654321",
+	  "folded-kw exact-kw" },
+};
+
+START_TEST(test_keywords_case_in_every_scan_path)
+{
+	size_t row = (size_t)_i / 3, i;
+	int path = _i % 3;	/* 0 Aho-Corasick, 1 Vectorscan, 2 whole text */
+	secm_ruleset *rs = NULL;
+	secm_matches m = { NULL, 0, 0 };
+	secm_error err;
+	char got[256] = "", buf[1024];
+	const char *pname = path == 0 ? "aho-corasick" : path == 1 ? "vectorscan" : "whole text";
+
+	if (path == 1 && !secm_pf_have_vectorscan()) {
+		ck_assert_msg(secm_pf_engine_name(engines[path]) != NULL,
+			      "Vectorscan is only skipped when not built");
+		return;
+	}
+	ck_assert_msg(secm_ruleset_load_file(DATA "/case/case.yml", NULL, &rs, &err) == SECM_OK,
+		      "the keywords_case fixture loads: %s",
+		      secm_error_format(&err, buf, sizeof(buf)));
+	if (path < 2)
+		ck_assert_int_eq(secm_ruleset_use_prefilter(rs, engines[path], NULL), SECM_OK);
+	ck_assert_int_eq(secm_scan_text_flags(rs, case_rows[row].text, strlen(case_rows[row].text),
+					      path == 2 ? SECM_SCAN_NO_PREFILTER : 0, &m, NULL),
+			 SECM_OK);
+	for (i = 0; i < m.n; i++) {
+		if (i > 0)
+			strcat(got, " ");
+		strcat(got, secm_rule_id(secm_ruleset_get(rs, m.v[i].rule)));
+	}
+	ck_assert_msg(strcmp(got, case_rows[row].ids) == 0, "%s (%s): found '%s', want '%s'",
+		      case_rows[row].label, pname, got, case_rows[row].ids);
+	secm_matches_free(&m);
+	secm_ruleset_free(rs);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- windows */
 
 static secm_ruleset *wrules;
@@ -804,6 +894,9 @@ static Suite *scan_suite(void)
 	tcase_add_loop_test(pf, test_kwmatcher_table, 0, (int)(N(kw_rows) * N(engines)));
 	tcase_add_loop_test(pf, test_kwmatcher_finds_what_memmem_finds, 0, (int)N(engines));
 	tcase_add_loop_test(pf, test_kwmatcher_edges, 0, (int)N(engines));
+	tcase_add_loop_test(pf, test_kwmatcher_exact_keywords_match_their_case, 0,
+			    (int)N(engines));
+	tcase_add_loop_test(pf, test_keywords_case_in_every_scan_path, 0, (int)(N(case_rows) * 3));
 	tcase_set_timeout(pf, 60);
 	tcase_add_checked_fixture(win, load_rules, free_rules);
 	tcase_add_checked_fixture(win, load_wrules, free_wrules);
