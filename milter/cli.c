@@ -94,6 +94,10 @@ static void print_json(const char *file, const secm_result *res,
 		json_object_object_add(o, "error", json_object_new_string(error));
 	else if (res->status != SECM_OK)
 		json_object_object_add(o, "error", json_object_new_string(res->reason));
+	else if (res->action != SECM_ACT_ACCEPT && res->nfindings == 0)
+		/* a verdict without findings (encrypted, message/partial):
+		 * say why; reason holds rule ids and limit names only */
+		json_object_object_add(o, "reason", json_object_new_string(res->reason));
 	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 					    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
