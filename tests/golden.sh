@@ -4,6 +4,8 @@
 # For every tests/golden/NAME.eml: `secret-milter --scan` must print exactly
 # NAME.findings and `secret-milter --redact` must print exactly
 # NAME.redacted.eml.  Fingerprints use a fixed key so they are stable.
+# An optional tests/golden/NAME.conf is appended to the fixed config for
+# that case only (for keys such as ArchiveFallback).
 # Run with --update to rewrite the expected files after a deliberate change
 # (then read the diff before committing it).
 set -u
@@ -25,9 +27,14 @@ pass=0 fail=0
 for eml in "$dir"/*.eml; do
 	case "$eml" in *.redacted.eml) continue ;; esac
 	name=$(basename "$eml" .eml)
-	(cd "$dir" && "$SECRET_MILTER" -c "$tmp/golden.conf" --scan "$name.eml") > "$tmp/$name.findings" 2>"$tmp/$name.err"
+	conf="$tmp/golden.conf"
+	if [ -f "$dir/$name.conf" ]; then
+		conf="$tmp/$name.conf"
+		cat "$tmp/golden.conf" "$dir/$name.conf" > "$conf"
+	fi
+	(cd "$dir" && "$SECRET_MILTER" -c "$conf" --scan "$name.eml") > "$tmp/$name.findings" 2>"$tmp/$name.err"
 	src=$?
-	"$SECRET_MILTER" -c "$tmp/golden.conf" --redact "$eml" > "$tmp/$name.redacted.eml" 2>>"$tmp/$name.err"
+	"$SECRET_MILTER" -c "$conf" --redact "$eml" > "$tmp/$name.redacted.eml" 2>>"$tmp/$name.err"
 	rrc=$?
 	if [ $update = 1 ]; then
 		cp "$tmp/$name.findings" "$dir/$name.findings"

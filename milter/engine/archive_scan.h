@@ -22,7 +22,8 @@
  * tabs) and entities decoded, so text split over runs is joined.  Members
  * that are archives themselves (by name or magic) are opened in turn.
  *
- * Limits (compile-time defaults now; proposed config keys in brackets):
+ * Limits (config keys in brackets, passed in secm_walk_limits; these
+ * defaults apply when the walk gets no limits; 0 = no bound):
  *   depth   [MaximumArchiveDepth 3]     archives inside archives: the
  *           attachment is level 1, a member archive level 2 ...
  *   members [MaximumArchiveMembers 1000] members seen per message
@@ -31,7 +32,8 @@
  *   bytes   [MaximumArchiveBytes 64M]   extracted bytes per message
  * Members are streamed in 64 KiB chunks, so a bomb stops at the first
  * chunk over a bound; w->limit_hit = SECM_LIMIT_ARCHIVE (the first bound
- * hit in the message) and reading of that archive stops.
+ * hit in the message) and reading of that archive stops; the message gets
+ * OnArchiveLimit.
  * Encrypted members and unreadable (corrupt) archives or members are
  * counted in w->archive_encrypted / w->archive_corrupt and w->unscannable.
  *

@@ -51,6 +51,13 @@ typedef struct secm_config {
 	secm_action on_encrypted; /* OnEncrypted: PGP/MIME, S/MIME enveloped */
 	secm_action on_partial;	/* OnPartial: message/partial fragments */
 	secm_action on_signed_redact; /* OnSignedRedact: redact|quarantine|tag */
+	/* archives (archive_scan.h) */
+	unsigned int max_archive_depth;	  /* MaximumArchiveDepth */
+	unsigned int max_archive_members; /* MaximumArchiveMembers */
+	unsigned int max_archive_ratio;	  /* MaximumArchiveRatio */
+	size_t max_archive_bytes;	  /* MaximumArchiveBytes */
+	secm_action on_archive_limit;	  /* OnArchiveLimit */
+	char *archive_fallback;	/* ArchiveFallback: "quarantine" or "remove" */
 	/* policy */
 	char *internal_domains[SECM_MAX_DOMAINS]; /* InternalDomains a,b,c */
 	size_t n_internal_domains;

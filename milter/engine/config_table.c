@@ -273,6 +273,22 @@ const secm_cfg_key secm_config_table[] = {
 	{ "OnSignedRedact", SECM_CFG_ACTION, "quarantine", F(on_signed_redact), 0, 0, 0,
 	  "redact quarantine tag", NULL, 0, "Limits",
 	  "Action when redaction would change a part under an S/MIME or PGP/MIME signature: redact (the header notes the broken signature), quarantine or tag." },
+	/* archives: the bounds keep a zip bomb from exhausting the machine;
+	 * a secret inside an archive cannot be edited there, so the message
+	 * is held unless the attachment may be dropped */
+	{ "MaximumArchiveDepth", SECM_CFG_UINT, "3", F(max_archive_depth), 0, 0, 100, NULL, NULL, 0, "Limits",
+	  "Deepest nesting of archives that is opened (the attachment is level 1, an archive in it level 2), 0 for no limit; deeper gets OnArchiveLimit." },
+	{ "MaximumArchiveMembers", SECM_CFG_UINT, "1000", F(max_archive_members), 0, 0, 10000000, NULL, NULL, 0, "Limits",
+	  "Most archive members looked at in one message, all archives together, 0 for no limit; more gets OnArchiveLimit." },
+	{ "MaximumArchiveRatio", SECM_CFG_UINT, "100", F(max_archive_ratio), 0, 0, 1000000, NULL, NULL, 0, "Limits",
+	  "Largest expansion of one archive (extracted bytes over its compressed size, checked after the first 1M), 0 for no limit; more gets OnArchiveLimit." },
+	{ "MaximumArchiveBytes", SECM_CFG_SIZE, "64M", F(max_archive_bytes), 0, 0, 64 * G, NULL, NULL, 0, "Limits",
+	  "Most bytes extracted from archives in one message, 0 for no limit; more gets OnArchiveLimit." },
+	{ "OnArchiveLimit", SECM_CFG_ACTION, "tempfail", F(on_archive_limit), 0, 0, 0, ON_WORDS, NULL, 0, "Limits",
+	  "Action when an archive exceeds MaximumArchiveDepth, MaximumArchiveMembers, MaximumArchiveRatio or MaximumArchiveBytes: accept, tag, quarantine, reject or tempfail." },
+	{ "ArchiveFallback", SECM_CFG_WORD, "quarantine", F(archive_fallback), 0, 0, 0,
+	  "quarantine remove", NULL, 0, "Limits",
+	  "What a redact verdict does to a secret inside an archive or winmail.dat, which cannot be edited in place: quarantine the message, or remove that attachment (it becomes a short text note naming the file and the rules)." },
 
 	{ "InternalDomains", SECM_CFG_DOMAINS, "none", F(internal_domains), F(n_internal_domains), 0, 0,
 	  NULL, NULL, 0, "Policy",

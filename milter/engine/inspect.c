@@ -48,10 +48,9 @@ static secm_action limit_action(const secm_config *c, secm_limit_kind k,
 		*name = "decoded-size";
 		return c->on_decoded;
 	case SECM_LIMIT_ARCHIVE:
-		/* archive bounds (archive_scan.h) share OnDecodedSize until
-		 * an OnArchiveLimit key exists */
+		/* archive bounds (archive_scan.h) */
 		*name = "archive";
-		return c->on_decoded;
+		return c->on_archive_limit;
 	default:
 		*name = "";
 		return SECM_ACT_ACCEPT;
@@ -346,6 +345,20 @@ static int in_no_redact(const secm_walk *w, const secm_result *res)
 	return 0;
 }
 
+/* removable - 1 when every finding in a no_redact unit lies in a MIME
+ * attachment that can be cut out of the body (ArchiveFallback remove) */
+static int removable(const secm_walk *w, const secm_result *res)
+{
+	for (size_t i = 0; i < res->nfindings; i++) {
+		const secm_unit *u = &w->units[res->findings[i].unit];
+
+		if (u->no_redact && (u->part_start == 0 ||
+				     u->part_start < w->body_start))
+			return 0;
+	}
+	return 1;
+}
+
 /* in_signed - 1 when a finding lies in a part under a multipart/signed */
 static int in_signed(const secm_walk *w, const secm_result *res)
 {
@@ -358,7 +371,7 @@ static int in_signed(const secm_walk *w, const secm_result *res)
 
 /* do_redact - build the redacted message from every finding */
 static int do_redact(const unsigned char *raw, size_t len, const secm_walk *w,
-		     secm_result *res, secm_error *err)
+		     unsigned int rflags, secm_result *res, secm_error *err)
 {
 	secm_span *spans;
 	int rc;
@@ -372,7 +385,8 @@ static int do_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		spans[i].end = res->findings[i].end;
 		spans[i].rule_id = res->findings[i].rule_id;
 	}
-	rc = secm_redact(raw, len, w, spans, res->nfindings, &res->redaction, err);
+	rc = secm_redact_flags(raw, len, w, spans, res->nfindings, rflags,
+			       &res->redaction, err);
 	free(spans);
 	return rc;
 }
@@ -389,6 +403,7 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	secm_action floor = SECM_ACT_ACCEPT;
 	const char *failure = NULL, *note = NULL;
 	char why[160] = "";
+	unsigned int rflags = 0;
 	int rc;
 
 	memset(&w, 0, sizeof(w));
@@ -404,6 +419,10 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	lim.max_depth = c->max_depth;
 	lim.max_parts = c->max_parts;
 	lim.max_decoded = c->max_decoded;
+	lim.max_archive_depth = c->max_archive_depth;
+	lim.max_archive_members = c->max_archive_members;
+	lim.max_archive_ratio = c->max_archive_ratio;
+	lim.max_archive_bytes = c->max_archive_bytes;
 	rc = secm_mime_walk(raw, len, &lim, &w, &err);
 	if (rc != SECM_OK) {
 		snprintf(why, sizeof(why), "mime-%s", rc == SECM_ENOMEM ?
@@ -457,11 +476,18 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 		 * so hold the message rather than deliver it */
 		res->action = SECM_ACT_QUARANTINE;
 	}
-	if (res->action == SECM_ACT_REDACT && !(flags & SECM_INSPECT_FORCE_REDACT) &&
-	    in_no_redact(&w, res)) {
+	if (res->action == SECM_ACT_REDACT && in_no_redact(&w, res)) {
 		/* an archive member (or other text that cannot be put back)
-		 * cannot be rewritten in place: hold the message */
-		res->action = SECM_ACT_QUARANTINE;
+		 * cannot be rewritten in place: remove the attachment when
+		 * configured and possible, else hold the message */
+		if (c->archive_fallback != NULL &&
+		    strcmp(c->archive_fallback, "remove") == 0 &&
+		    removable(&w, res)) {
+			rflags |= SECM_REDACT_REMOVE;
+			note = "attachment removed";
+		} else if (!(flags & SECM_INSPECT_FORCE_REDACT)) {
+			res->action = SECM_ACT_QUARANTINE;
+		}
 	}
 	if (res->action == SECM_ACT_REDACT && in_signed(&w, res)) {
 		/* redaction would break an S/MIME or PGP/MIME signature */
@@ -472,7 +498,7 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 			note = "signature broken by redaction";
 	}
 	if (res->action == SECM_ACT_REDACT) {
-		rc = do_redact(raw, len, &w, res, &err);
+		rc = do_redact(raw, len, &w, rflags, res, &err);
 		if (rc != SECM_OK) {
 			snprintf(why, sizeof(why), "redact-failed");
 			failure = why;

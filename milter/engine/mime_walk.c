@@ -45,6 +45,7 @@ typedef struct walk_ctx {
 	int stop;		/* a limit was hit */
 	int rc;			/* first hard error */
 	int in_signed;		/* walking the children of a multipart/signed */
+	secm_archive_limits alim; /* archive bounds (archive_scan.h) */
 	secm_walk *w;
 } walk_ctx;
 
@@ -397,6 +398,192 @@ out:
 	secm_buf_free(&utf);
 }
 
+/* header_start - offset in raw of obj's first header field (the start of
+ * the part), or 0 when unknown or not before content start */
+static size_t header_start(walk_ctx *c, GMimeObject *obj, size_t start)
+{
+	GMimeHeaderList *hl = g_mime_object_get_header_list(obj);
+	gint64 best = -1, off;
+	int i, n = hl != NULL ? g_mime_header_list_get_count(hl) : 0;
+
+	for (i = 0; i < n; i++) {
+		off = g_mime_header_get_offset(g_mime_header_list_get_header_at(hl, i));
+		if (off >= 0 && (best < 0 || off < best))
+			best = off;
+	}
+	if (best <= 0 || (size_t)best >= start || (size_t)best > c->len)
+		return 0;
+	/* a header field starts a line */
+	if (c->raw[best - 1] != '\n')
+		return 0;
+	return (size_t)best;
+}
+
+/* mark_removable - units [from, w->n) came from the leaf obj that is not
+ * rewritten in place: note where its part starts and its file name, for the
+ * remove fallback (ArchiveFallback remove) */
+static void mark_removable(walk_ctx *c, GMimeObject *obj, size_t from,
+			   const char *fn, size_t start)
+{
+	size_t ps = header_start(c, obj, start);
+
+	for (size_t i = from; i < c->w->n; i++) {
+		c->w->units[i].part_start = ps;
+		snprintf(c->w->units[i].attachment,
+			 sizeof(c->w->units[i].attachment), "%s", fn);
+	}
+}
+
+/* flowed - a text/plain; format=flowed unit (RFC 3676) is scanned with
+ * its soft line breaks joined; the map leads back to the source, where
+ * redaction replaces the whole mapped range (soft breaks inside a secret
+ * go with it) */
+static void flowed(walk_ctx *c, GMimeObject *obj, secm_unit *u)
+{
+	const char *fmt = g_mime_object_get_content_type_parameter(obj, "format");
+	const char *ds = g_mime_object_get_content_type_parameter(obj, "delsp");
+	char *text;
+	size_t tl, *map, *map_end;
+
+	if (fmt == NULL || strcasecmp(fmt, "flowed") != 0 || u->map != NULL)
+		return;
+	if (secm_flowed_unwrap(u->source, u->source_len,
+			       ds != NULL && strcasecmp(ds, "yes") == 0,
+			       &text, &tl, &map, &map_end) != 0) {
+		c->rc = SECM_ENOMEM;
+		return;
+	}
+	if (text == NULL)
+		return;
+	u->text = text;
+	u->text_len = tl;
+	u->map = map;
+	u->map_end = map_end;
+}
+
+/* uu_line_ok - could p[0..n) (no line end) be a line of uuencoded data */
+static int uu_line_ok(const char *p, size_t n)
+{
+	if (n == 0 || n > 120)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] < ' ' || p[i] > '`')
+			return 0;
+	}
+	return 1;
+}
+
+/* uu_block - is there a uuencoded block at line start s of src: "begin"
+ * and octal mode, data lines, "end"; its end (after the end line) in *e */
+static int uu_block(const char *src, size_t len, size_t s, size_t *e)
+{
+	size_t i = s + 6, next, n;
+	const char *nl;
+	int digits = 0;
+
+	if (len - s < 8 || memcmp(src + s, "begin ", 6) != 0)
+		return 0;
+	while (i < len && src[i] >= '0' && src[i] <= '7' && digits < 5) {
+		i++;
+		digits++;
+	}
+	if (digits < 3 || i >= len || src[i] != ' ')
+		return 0;
+	nl = memchr(src + i, '\n', len - i);
+	for (i = nl != NULL ? (size_t)(nl - src) + 1 : len; i < len; i = next) {
+		nl = memchr(src + i, '\n', len - i);
+		next = nl != NULL ? (size_t)(nl - src) + 1 : len;
+		n = (nl != NULL ? (size_t)(nl - src) : len) - i;
+		if (n > 0 && src[i + n - 1] == '\r')
+			n--;
+		if (n == 3 && memcmp(src + i, "end", 3) == 0) {
+			*e = next;
+			return 1;
+		}
+		if (!uu_line_ok(src + i, n))
+			return 0;
+	}
+	return 0;
+}
+
+/* uu_units - every uuencoded block in the source of text unit pi becomes
+ * a unit "<path>.uu<n>" when its content is text by the attachment rules
+ * (n counts every block); a binary block is not counted unscannable: the
+ * text holding it is scanned */
+static void uu_units(walk_ctx *c, size_t pi)
+{
+	secm_buf dec = SECM_BUF_INIT, utf = SECM_BUF_INIT;
+	char name[128], used[48];
+	secm_cs_fallback how;
+	size_t s = 0, e, k = 0;
+	leaf_class cls;
+	secm_unit *u;
+
+	while (s < c->w->units[pi].source_len && c->rc == 0 && !c->stop) {
+		const secm_unit *p = &c->w->units[pi];
+		const char *nl;
+
+		if (!uu_block(p->source, p->source_len, s, &e)) {
+			nl = memchr(p->source + s, '\n', p->source_len - s);
+			s = nl != NULL ? (size_t)(nl - p->source) + 1 : p->source_len;
+			continue;
+		}
+		secm_buf_reset(&dec);
+		secm_buf_reset(&utf);
+		if (secm_cte_decode(SECM_CTE_UUENCODE, (const unsigned char *)p->source + s,
+				    e - s, &dec, name, sizeof(name)) != 0)
+			goto oom;
+		k++;
+		cls = classify("application/octet-stream", name);
+		if (cls == LEAF_SNIFF)
+			cls = dec.len > 0 && looks_text(dec.data, dec.len < SNIFF_BYTES ?
+				dec.len : SNIFF_BYTES, dec.len > SNIFF_BYTES) ?
+				LEAF_TEXT : LEAF_SKIP;
+		if (cls != LEAF_TEXT) {
+			s = e;	/* binary: its encoded form is scanned as text */
+			continue;
+		}
+		if (c->max_decoded > 0 && dec.len > c->max_decoded - c->decoded) {
+			set_limit(c, SECM_LIMIT_DECODED, p->path);
+			break;
+		}
+		c->decoded += dec.len;
+		if (secm_charset_to_utf8(NULL, dec.data, dec.len, &utf, used,
+					 sizeof(used), &how) != 0 ||
+		    secm_buf_reserve(&utf, 0) != 0)
+			goto oom;
+		u = new_unit(c->w);	/* may move the units: p is stale now */
+		if (u == NULL)
+			goto oom;
+		p = &c->w->units[pi];
+		u->kind = SECM_UNIT_BODY;
+		snprintf(u->path, sizeof(u->path), "%.50s.uu%zu", p->path, k);
+		snprintf(u->content_type, sizeof(u->content_type), "application/octet-stream");
+		snprintf(u->filename, sizeof(u->filename), "%s", name);
+		snprintf(u->decode_charset, sizeof(u->decode_charset), "%s", used);
+		u->charset_fallback = (int)how;
+		u->cte = SECM_CTE_UUENCODE;
+		u->crlf = p->crlf;
+		u->raw_start = u->raw_end = p->raw_end;
+		u->in_signed = p->in_signed;
+		u->uu_parent = pi + 1;
+		u->uu_start = s;
+		u->uu_end = e;
+		u->source = (char *)secm_buf_steal(&utf, &u->source_len);
+		u->text = u->source;
+		u->text_len = u->source_len;
+		s = e;
+	}
+	goto out;
+oom:
+	c->rc = SECM_ENOMEM;
+out:
+	if (dec.data != NULL)
+		secm_wipe(dec.data, dec.len);
+	secm_buf_free(&dec);
+	secm_buf_free(&utf);
+}
+
 /* leaf - turn one leaf part into a unit, or count it as unscannable */
 static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 {
@@ -406,7 +593,7 @@ static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 	const char *f;
 	secm_cte cte;
 	leaf_class cls;
-	size_t start, end, ds, de;
+	size_t start, end, ds, de, n0 = c->w->n;
 	int r;
 
 	lower_type(obj, type, sizeof(type));
@@ -442,13 +629,15 @@ static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 		c->w->tnef++;
 		c->w->unscannable++;
 		tnef_unit(c, path, type, fn, cte, start, end);
+		mark_removable(c, obj, n0, fn, start);
 		return;
 	}
 	if (!encrypted && secm_archive_wanted(type, fn)) {
 		/* archives and OOXML: member text units (archive_scan.h) */
 		if (secm_archive_part(c->w, path, type, fn, cte, c->raw, start,
-				      end, NULL) != 0)
+				      end, &c->alim) != 0)
 			c->rc = SECM_ENOMEM;
+		mark_removable(c, obj, n0, fn, start);
 		return;
 	}
 	cls = encrypted ? LEAF_SKIP : classify(type, fn);
@@ -467,6 +656,10 @@ static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 	add_unit(c, path, type, fn, cte,
 		 g_mime_object_get_content_type_parameter(obj, "charset"),
 		 start, end, cls == LEAF_HTML);
+	if (c->w->n > n0 && strcmp(type, "text/plain") == 0) {
+		flowed(c, obj, &c->w->units[n0]);
+		uu_units(c, n0);
+	}
 }
 
 /* join - child path "parent.i" (or "i" at the top) into out; -1 if too long */
@@ -997,6 +1190,11 @@ int secm_mime_walk(const unsigned char *raw, size_t len,
 	c.max_depth = lim ? lim->max_depth : SECM_WALK_DEFAULT_DEPTH;
 	c.max_parts = lim ? lim->max_parts : SECM_WALK_DEFAULT_PARTS;
 	c.max_decoded = lim ? lim->max_decoded : SECM_WALK_DEFAULT_DECODED;
+	c.alim.max_depth = lim ? lim->max_archive_depth : SECM_ARCHIVE_DEFAULT_DEPTH;
+	c.alim.max_members = lim ? lim->max_archive_members :
+				   SECM_ARCHIVE_DEFAULT_MEMBERS;
+	c.alim.max_ratio = lim ? lim->max_archive_ratio : SECM_ARCHIVE_DEFAULT_RATIO;
+	c.alim.max_bytes = lim ? lim->max_archive_bytes : SECM_ARCHIVE_DEFAULT_BYTES;
 	c.default_crlf = detect_crlf(c.raw, c.len, 0);
 	if (c.len > G_MAXUINT)
 		return secm_error_set(err, SECM_ELIMIT, NULL, 0, NULL,

@@ -16,7 +16,10 @@
  * "3.subject"); lines of a header block that are not header fields (GMime
  * drops them) are text units "header-text" / "3.header-text"; multipart
  * preambles and epilogues are text units "preamble" / "2.epilogue" (a
- * multipart without a boundary is all preamble).  Encrypted (PGP/MIME,
+ * multipart without a boundary is all preamble).  A text/plain part with
+ * format=flowed (RFC 3676) is scanned with its soft line breaks joined
+ * (text != source, map/map_end lead back as for HTML); uuencoded blocks
+ * in a text/plain body become units of their own (uu_parent).  Encrypted (PGP/MIME,
  * S/MIME enveloped or opaque-signed), message/partial and TNEF parts are
  * counted so that the policy can apply its own action; units inside a
  * multipart/signed are marked in_signed.  Units are in raw order and do
@@ -53,6 +56,11 @@ typedef struct secm_walk_limits {
 	unsigned int max_depth;	/* e.g. 20 */
 	unsigned int max_parts;	/* e.g. 500 */
 	size_t max_decoded;	/* e.g. 64 MiB */
+	/* archive bounds (archive_scan.h), added by carriers2; 0 = no bound */
+	unsigned int max_archive_depth;	  /* MaximumArchiveDepth, e.g. 3 */
+	unsigned int max_archive_members; /* MaximumArchiveMembers, e.g. 1000 */
+	unsigned int max_archive_ratio;	  /* MaximumArchiveRatio, e.g. 100 */
+	size_t max_archive_bytes;	  /* MaximumArchiveBytes, e.g. 64 MiB */
 } secm_walk_limits;
 
 #define SECM_WALK_DEFAULT_DEPTH 20
@@ -99,6 +107,21 @@ typedef struct secm_unit {
 				   the signature */
 	int no_redact;		/* the text cannot be put back in place (TNEF
 				   strings): a finding here needs the fallback */
+	/* added for the remove fallback (carriers2): no_redact units of a
+	 * MIME leaf (archive members, TNEF text) */
+	size_t part_start;	/* start of the leaf's header block in raw (the
+				   part is [part_start, raw_end)); 0 = unknown or
+				   the message header (cannot be removed) */
+	char attachment[128];	/* file name of that MIME attachment, "" if none */
+	/* uuencoded blocks inside a text/plain body (carriers2): the decoded
+	 * file (text-like only) is a unit of its own, path "<part>.uu<n>",
+	 * filename from the begin line, cte SECM_CTE_UUENCODE, placed right
+	 * after its parent with an empty raw range at the parent's raw_end.
+	 * Redaction re-encodes the block and splices it over
+	 * parent source [uu_start, uu_end) (redact.h) */
+	size_t uu_parent;	/* 0, or 1 + index of the text unit holding it */
+	size_t uu_start, uu_end; /* the block in the parent's source: "begin"
+				   line through the "end" line's line end */
 } secm_unit;
 
 typedef struct secm_walk {
@@ -136,10 +159,11 @@ typedef struct secm_walk {
 void secm_mime_init(void);
 
 /* secm_mime_walk - fill w (zeroed by the caller) from raw[0..len).
- * lim NULL = SECM_WALK_DEFAULT_*; a 0 field = no bound on that count.
+ * lim NULL = SECM_WALK_DEFAULT_* (and SECM_ARCHIVE_DEFAULT_* for the
+ * archive fields); a 0 field = no bound on that count.
  * Depth: the top-level body is depth 1, each multipart child and each
  * message/rfc822 body one more.  Header units come first, in raw order.
- * text == source (same pointer) for non-HTML units.
+ * text == source (same pointer) except for HTML and format=flowed units.
  * Returns 0 (check w->limit_hit), SECM_ENOMEM, or SECM_ELIMIT for input
  * over 4 GiB.  Input GMime cannot read as a message at all is not an error:
  * it becomes one text unit over all bytes and w->parse_failed is set. raw must outlive nothing: units

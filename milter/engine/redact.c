@@ -21,7 +21,11 @@
  * (uuencode keeps its begin and end lines) and replace the part's
  * [raw_start, raw_end).  Every other byte is copied as it was.
  * secm_rewrite_units turns a new source into one edit (the common prefix
- * and suffix stay) and splices it the same way.
+ * and suffix stay) and splices it the same way.  A uuencoded block inside
+ * a text part is a unit of its own (uu_parent): its edits become one edit
+ * of the parent that replaces the block with the block encoded again.
+ * ArchiveFallback remove (SECM_REDACT_REMOVE) replaces a whole attachment
+ * part, headers included, with a note.
  *
  * Subject: the value is rebuilt from the redacted decoded text, RFC 2047
  * encoded (UTF-8) only when it is not ASCII, and folded at whitespace so
@@ -56,6 +60,7 @@ typedef struct range {
 typedef struct edit {
 	size_t s, e;		/* replaced range of the unit's source */
 	size_t ro, rl;		/* replacement text in the edit buffer */
+	int block;		/* a re-encoded uuencoded block (uu_edit) */
 } edit;
 
 typedef struct splice {
@@ -68,6 +73,18 @@ typedef struct splice {
 static int cmp_range(const void *a, const void *b)
 {
 	const range *x = a, *y = b;
+
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	if (x->e != y->e)
+		return x->e < y->e ? -1 : 1;
+	return 0;
+}
+
+/* cmp_edit - order edits by start, insertions first */
+static int cmp_edit(const void *a, const void *b)
+{
+	const edit *x = a, *y = b;
 
 	if (x->s != y->s)
 		return x->s < y->s ? -1 : 1;
@@ -125,7 +142,8 @@ static int build_edits(const secm_unit *u, range *r, size_t nr, edit *ed,
 		r[i].s = s;
 		r[i].e = e;
 	}
-	qsort(r, nr, sizeof(*r), cmp_range);
+	if (nr > 1)
+		qsort(r, nr, sizeof(*r), cmp_range);
 	for (i = 0; i < nr; i++) {
 		const char *rule = r[i].rule;
 
@@ -307,17 +325,17 @@ static int splice_decoded(const secm_unit *u, const unsigned char *d,
 	return secm_buf_append(out, d + pd, dl - pd);
 }
 
-/* uu_body - re-encode a uuencoded part, keeping its begin and end lines */
-static int uu_body(const unsigned char *raw, const secm_unit *u,
-		   const secm_buf *bytes, secm_buf *out)
+/* uu_block_bytes - the uuencoded block p[0..n) with its data replaced by
+ * bytes[0..bl): the begin line and the lines from "end" on are kept */
+static int uu_block_bytes(const unsigned char *p, size_t n,
+			  const unsigned char *bytes, size_t bl, int crlf,
+			  secm_buf *out)
 {
-	const unsigned char *p = raw + u->raw_start;
-	size_t n = u->raw_end - u->raw_start, ds, de, k;
+	size_t ds, de, k;
 
 	secm_uu_bounds(p, n, &ds, &de, NULL, 0);
 	if (secm_buf_append(out, p, ds) != 0 ||
-	    secm_cte_encode(SECM_CTE_UUENCODE, bytes->data, bytes->len,
-			    u->crlf, 1, out) != 0)
+	    secm_cte_encode(SECM_CTE_UUENCODE, bytes, bl, crlf, 1, out) != 0)
 		return SECM_ENOMEM;
 	/* our encoder wrote the zero-length line: drop the original one */
 	if (de < n && (p[de] == '`' || p[de] == ' ')) {
@@ -326,6 +344,66 @@ static int uu_body(const unsigned char *raw, const secm_unit *u,
 		de = k < n ? k + 1 : n;
 	}
 	return secm_buf_append(out, p + de, n - de);
+}
+
+/* uu_body - re-encode a uuencoded part, keeping its begin and end lines */
+static int uu_body(const unsigned char *raw, const secm_unit *u,
+		   const secm_buf *bytes, secm_buf *out)
+{
+	return uu_block_bytes(raw + u->raw_start, u->raw_end - u->raw_start,
+			      bytes->data, bytes->len, u->crlf, out);
+}
+
+/* uu_edit - the edit of the parent's source that puts uuencoded block
+ * unit u back with the new decoded text src[0..n) (UTF-8, converted back
+ * to the charset it was read as); replacement appended to rb */
+static int uu_edit(const secm_unit *u, const secm_unit *parent,
+		   const unsigned char *src, size_t n, secm_buf *rb, edit *e)
+{
+	const unsigned char *blk = (const unsigned char *)parent->source + u->uu_start;
+	size_t bl = u->uu_end - u->uu_start;
+	const unsigned char *nl = memchr(blk, '\n', bl);
+	secm_buf b = SECM_BUF_INIT;
+	int rc = SECM_OK;
+
+	if (u->decode_charset[0] != '\0')
+		rc = secm_charset_from_utf8(u->decode_charset, src, n, &b);
+	if (u->decode_charset[0] == '\0' || rc == SECM_ECHARSET) {
+		secm_buf_reset(&b);
+		rc = secm_buf_append(&b, src, n) != 0 ? SECM_ENOMEM : SECM_OK;
+	}
+	e->s = u->uu_start;
+	e->e = u->uu_end;
+	e->ro = rb->len;
+	e->block = 1;
+	if (rc == SECM_OK)
+		rc = uu_block_bytes(blk, bl, b.data != NULL ? b.data :
+				    (const unsigned char *)"", b.len,
+				    nl != NULL && nl > blk && nl[-1] == '\r', rb);
+	e->rl = rb->len - e->ro;
+	if (b.data != NULL)
+		secm_wipe(b.data, b.len);
+	secm_buf_free(&b);
+	return rc;
+}
+
+/* merge_edits - sort ed[0..*n) and drop an edit of the unit's own text
+ * that overlaps a re-encoded block (the block is rewritten whole) */
+static void merge_edits(edit *ed, size_t *n)
+{
+	size_t i, k = 0;
+
+	if (*n > 1)
+		qsort(ed, *n, sizeof(*ed), cmp_edit);
+	for (i = 0; i < *n; i++) {
+		while (k > 0 && ed[i].s < ed[k - 1].e && ed[i].block &&
+		       !ed[k - 1].block)
+			k--;
+		if (k > 0 && ed[i].s < ed[k - 1].e)
+			continue;	/* inside the kept one */
+		ed[k++] = ed[i];
+	}
+	*n = k;
 }
 
 /* body_bytes - the part's decoded bytes with the edits spliced in (or,
@@ -489,6 +567,96 @@ static int whole_part(const secm_unit *u, const edit *ed, size_t ned,
 	return rc;
 }
 
+/* same_part - units a and b come from one MIME attachment */
+static int same_part(const secm_unit *a, const secm_unit *b)
+{
+	return a->raw_start == b->raw_start && a->raw_end == b->raw_end;
+}
+
+/* rule_listed - is rule (n bytes) already in the comma list l[0..ll) */
+static int rule_listed(const char *l, size_t ll, const char *rule, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < ll) {
+		for (k = i; k < ll && l[k] != ','; k++)
+			;
+		if (k - i == n && memcmp(l + i, rule, n) == 0)
+			return 1;
+		i = k + 1;
+	}
+	return 0;
+}
+
+/* safe_name - a file name fit for a quoted header parameter: printable
+ * ASCII without quotes or backslashes, the rest as '_' */
+static int safe_name(const char *fn, secm_buf *out)
+{
+	char ch;
+
+	if (fn[0] == '\0')
+		fn = "attachment";
+	for (; *fn != '\0'; fn++) {
+		ch = *fn >= ' ' && *fn < 127 && *fn != '"' && *fn != '\\' ? *fn : '_';
+		if (secm_buf_append(out, &ch, 1) != 0)
+			return SECM_ENOMEM;
+	}
+	return SECM_OK;
+}
+
+/* removal_part - the note that replaces the attachment holding unit u
+ * (SECM_REDACT_REMOVE): headers, blank line, text naming the file and the
+ * rule ids of every span in units of the same attachment */
+static int removal_part(const unsigned char *raw, const secm_walk *w,
+			const secm_unit *u, const secm_span *spans,
+			size_t nspans, splice *sp)
+{
+	const char *eol = u->crlf ? "\r\n" : "\n";
+	secm_buf name = SECM_BUF_INIT, rules = SECM_BUF_INIT;
+	secm_buf *o = &sp->bytes;
+	size_t i, n;
+	int rc = SECM_ENOMEM;
+	/* the line end before a boundary belongs to the boundary */
+	int final_eol = u->raw_end > u->raw_start &&
+			raw[u->raw_end - 1] == '\n';
+
+	sp->start = u->part_start;
+	sp->end = u->raw_end;
+	sp->body = 1;
+	for (i = 0; i < nspans; i++) {
+		const char *r = spans[i].rule_id != NULL && spans[i].rule_id[0] ?
+				spans[i].rule_id : "secret";
+
+		if (!same_part(&w->units[spans[i].unit], u))
+			continue;
+		n = strlen(r);
+		if (rule_listed((const char *)rules.data, rules.len, r, n))
+			continue;
+		if ((rules.len > 0 && secm_buf_append(&rules, ",", 1) != 0) ||
+		    secm_buf_append(&rules, r, n) != 0)
+			goto out;
+	}
+	if (safe_name(u->attachment, &name) != 0 ||
+	    secm_buf_append(&name, "", 1) != 0 ||
+	    secm_buf_append(&rules, "", 1) != 0)
+		goto out;
+	if (secm_buf_printf(o, "Content-Type: text/plain; charset=us-ascii%s"
+			    "Content-Disposition: attachment; filename=\"%s.removed.txt\"%s"
+			    "Content-Transfer-Encoding: 7bit%s%s"
+			    "The attachment \"%s\" was removed by secret-milter:%s"
+			    "it contains credentials that cannot be redacted inside it%s"
+			    "(rules: %s).%s",
+			    eol, (char *)name.data, eol, eol, eol,
+			    (char *)name.data, eol, eol, (char *)rules.data,
+			    final_eol ? eol : "") != 0)
+		goto out;
+	rc = SECM_OK;
+out:
+	secm_buf_free(&name);
+	secm_buf_free(&rules);
+	return rc;
+}
+
 /* source_splice - the replacement bytes for unit u with the edits */
 static int source_splice(const unsigned char *raw, size_t body_start,
 			 const secm_unit *u, const edit *ed, size_t ned,
@@ -515,25 +683,101 @@ static int source_splice(const unsigned char *raw, size_t body_start,
 	return rc;
 }
 
-/* unit_splice - build the replacement for one unit with its ranges */
-static int unit_splice(const unsigned char *raw, size_t body_start,
-		       const secm_unit *u,
-		       range *r, size_t nr, splice *sp, char **subject)
+static int collect(const secm_walk *w, size_t ui, const secm_span *spans,
+		   size_t nspans, range **out, size_t *nr, secm_error *err);
+
+/* uu_children - number of uuencoded block units right after unit ui */
+static size_t uu_children(const secm_walk *w, size_t ui)
 {
-	secm_buf rb = SECM_BUF_INIT;
-	edit *ed;
-	size_t ned = 0;
+	size_t j = ui + 1;
+
+	while (j < w->n && w->units[j].uu_parent == ui + 1)
+		j++;
+	return j - ui - 1;
+}
+
+/* child_edit - the block edit of uu unit ci with its spans redacted, or
+ * *used = 0 when it has no span */
+static int child_edit(const secm_walk *w, size_t ci, const secm_span *spans,
+		      size_t nspans, secm_buf *rb, edit *e, int *used,
+		      secm_error *err)
+{
+	const secm_unit *cu = &w->units[ci];
+	secm_buf crb = SECM_BUF_INIT, text = SECM_BUF_INIT;
+	range *r = NULL;
+	edit *ced = NULL;
+	size_t nr, cned = 0;
 	int rc;
 
-	ed = calloc(nr, sizeof(*ed));
+	*used = 0;
+	rc = collect(w, ci, spans, nspans, &r, &nr, err);
+	if (rc != SECM_OK || nr == 0)
+		goto out;
+	ced = calloc(nr, sizeof(*ced));
+	if (ced == NULL) {
+		rc = SECM_ENOMEM;
+		goto out;
+	}
+	rc = build_edits(cu, r, nr, ced, &cned, &crb);
+	if (rc == SECM_OK)
+		rc = apply_edits((const unsigned char *)cu->source, 0,
+				 cu->source_len, ced, cned, &crb, &text);
+	if (rc == SECM_OK)
+		rc = uu_edit(cu, &w->units[cu->uu_parent - 1], text.data != NULL ?
+			     text.data : (const unsigned char *)"", text.len, rb, e);
+	*used = rc == SECM_OK;
+out:
+	if (text.data != NULL)
+		secm_wipe(text.data, text.len);
+	secm_buf_free(&text);
+	secm_buf_free(&crb);
+	free(ced);
+	free(r);
+	return rc;
+}
+
+/* unit_splice - build the replacement for unit ui with its ranges and
+ * the redacted uuencoded blocks in it */
+static int unit_splice(const unsigned char *raw, const secm_walk *w,
+		       size_t ui, range *r, size_t nr, const secm_span *spans,
+		       size_t nspans, splice *sp, char **subject,
+		       secm_error *err)
+{
+	const secm_unit *u = &w->units[ui];
+	secm_buf rb = SECM_BUF_INIT;
+	edit *ed;
+	size_t ned = 0, nc = uu_children(w, ui);
+	int rc, used;
+
+	ed = calloc(nr + nc + 1, sizeof(*ed));
 	if (ed == NULL)
 		return SECM_ENOMEM;
 	rc = build_edits(u, r, nr, ed, &ned, &rb);
-	if (rc == 0)
-		rc = source_splice(raw, body_start, u, ed, ned, &rb, sp, subject);
+	for (size_t j = 1; j <= nc && rc == SECM_OK; j++) {
+		rc = child_edit(w, ui + j, spans, nspans, &rb, &ed[ned], &used, err);
+		ned += (size_t)used;
+	}
+	merge_edits(ed, &ned);
+	if (rc == SECM_OK)
+		rc = source_splice(raw, w->body_start, u, ed, ned, &rb, sp, subject);
 	free(ed);
+	if (rb.data != NULL)
+		secm_wipe(rb.data, rb.len);
 	secm_buf_free(&rb);
 	return rc;
+}
+
+/* has_spans - does any span fall in unit ui or its uuencoded blocks */
+static int has_spans(const secm_walk *w, size_t ui, const secm_span *spans,
+		     size_t nspans)
+{
+	size_t nc = uu_children(w, ui);
+
+	for (size_t i = 0; i < nspans; i++) {
+		if (spans[i].unit >= ui && spans[i].unit <= ui + nc)
+			return 1;
+	}
+	return 0;
 }
 
 /* diff_edit - the one edit that turns u's source into new[0..nl): the
@@ -640,7 +884,8 @@ static int collect(const secm_walk *w, size_t ui, const secm_span *spans,
 				"part %s: span %zu..%zu outside text of %zu bytes",
 				u->path, spans[i].start, spans[i].end, u->text_len);
 		}
-		if (u->is_html && u->map != NULL && u->map_end != NULL) {
+		if (u->map != NULL && u->map_end != NULL) {
+			/* HTML, format=flowed: the whole source range */
 			secm_html_source_range(u->map, u->map_end, u->text_len,
 					       spans[i].start, spans[i].end,
 					       &r[n].s, &r[n].e);
@@ -666,6 +911,14 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		const secm_span *spans, size_t nspans, secm_redaction *out,
 		secm_error *err)
 {
+	return secm_redact_flags(raw, len, w, spans, nspans, 0, out, err);
+}
+
+/* secm_redact_flags - secm_redact, attachments removed on request */
+int secm_redact_flags(const unsigned char *raw, size_t len, const secm_walk *w,
+		      const secm_span *spans, size_t nspans, unsigned int flags,
+		      secm_redaction *out, secm_error *err)
+{
 	splice *sp = NULL;
 	range *r = NULL;
 	size_t nsp = 0, i, nr;
@@ -689,11 +942,11 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 	for (i = 0; i < w->n; i++) {
 		const secm_unit *u = &w->units[i];
 
+		if (u->uu_parent > 0 || !has_spans(w, i, spans, nspans))
+			continue;	/* blocks go back with their parent */
 		rc = collect(w, i, spans, nspans, &r, &nr, err);
 		if (rc != 0)
 			goto out;
-		if (nr == 0)
-			continue;
 		rc = check_unit(w, i, len, err);
 		if (rc != 0)
 			goto out;
@@ -702,13 +955,20 @@ int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 			r = NULL;
 			continue;
 		}
-		if (u->no_redact && nsp > 0 && sp[nsp - 1].start == u->raw_start &&
-		    sp[nsp - 1].end == u->raw_end) {
+		if (u->no_redact && nsp > 0 && sp[nsp - 1].end == u->raw_end &&
+		    (sp[nsp - 1].start == u->raw_start ||
+		     (u->part_start > 0 && sp[nsp - 1].start == u->part_start))) {
 			free(r);	/* members of one attachment: replaced once */
 			r = NULL;
 			continue;
 		}
-		rc = unit_splice(raw, w->body_start, u, r, nr, &sp[nsp], &out->subject);
+		if ((flags & SECM_REDACT_REMOVE) && u->no_redact &&
+		    u->part_start > 0 && u->part_start >= w->body_start &&
+		    u->part_start < u->raw_start)
+			rc = removal_part(raw, w, u, spans, nspans, &sp[nsp]);
+		else
+			rc = unit_splice(raw, w, i, r, nr, spans, nspans,
+					 &sp[nsp], &out->subject, err);
 		nsp++;
 		free(r);
 		r = NULL;
@@ -726,15 +986,74 @@ out:
 	return rc;
 }
 
+/* target_of - the unit whose raw bytes change when unit ui is edited: a
+ * uuencoded block goes back through its parent */
+static size_t target_of(const secm_walk *w, size_t ui)
+{
+	return w->units[ui].uu_parent > 0 ? w->units[ui].uu_parent - 1 : ui;
+}
+
+/* rewrite_target - the splice of unit t with every edit that lands in it
+ * (its own new source and new sources of its uuencoded blocks) */
+static int rewrite_target(const unsigned char *raw, const secm_walk *w,
+			  size_t t, const secm_unit_edit *edits, size_t nedits,
+			  splice *sp, char **subject)
+{
+	const secm_unit *u = &w->units[t];
+	secm_buf rb = SECM_BUF_INIT;
+	edit *ed;
+	size_t i, ned = 0;
+	int rc = SECM_OK;
+
+	ed = calloc(nedits + 1, sizeof(*ed));
+	if (ed == NULL)
+		return SECM_ENOMEM;
+	/* the unit's own new source first, so its edit offsets start at 0 */
+	for (i = 0; i < nedits && rc == SECM_OK; i++) {
+		if (edits[i].unit != t)
+			continue;
+		if (secm_buf_append(&rb, edits[i].source != NULL ? edits[i].source :
+				    "", edits[i].source_len) != 0) {
+			rc = SECM_ENOMEM;
+			break;
+		}
+		if (u->kind == SECM_UNIT_SUBJECT) {
+			ed[ned].s = 0;
+			ed[ned].e = u->source_len;
+			ed[ned].ro = 0;
+			ed[ned].rl = rb.len;
+		} else {
+			diff_edit(u, rb.data != NULL ? rb.data :
+				  (const unsigned char *)"", rb.len, &ed[ned]);
+		}
+		ned++;
+	}
+	for (i = 0; i < nedits && rc == SECM_OK; i++) {
+		if (edits[i].unit == t || target_of(w, edits[i].unit) != t)
+			continue;
+		rc = uu_edit(&w->units[edits[i].unit], u,
+			     (const unsigned char *)(edits[i].source != NULL ?
+						     edits[i].source : ""),
+			     edits[i].source_len, &rb, &ed[ned++]);
+	}
+	merge_edits(ed, &ned);
+	if (rc == SECM_OK)
+		rc = source_splice(raw, w->body_start, u, ed, ned, &rb, sp, subject);
+	free(ed);
+	if (rb.data != NULL)
+		secm_wipe(rb.data, rb.len);
+	secm_buf_free(&rb);
+	return rc;
+}
+
 /* secm_rewrite_units - replace whole unit sources and re-encode them */
 int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
 		       const secm_unit_edit *edits, size_t nedits,
 		       secm_redaction *out, secm_error *err)
 {
 	splice *sp = NULL;
-	secm_buf text = SECM_BUF_INIT;
-	size_t i, j, nsp = 0;
-	int rc = SECM_OK;
+	size_t i, j, t, nsp = 0;
+	int rc = SECM_OK, hit;
 
 	memset(out, 0, sizeof(*out));
 	if (raw == NULL) {
@@ -756,35 +1075,20 @@ int secm_rewrite_units(const unsigned char *raw, size_t len, const secm_walk *w,
 		if (sp == NULL)
 			return SECM_ENOMEM;
 	}
-	for (i = 0; i < nedits; i++) {
-		const secm_unit *u = &w->units[edits[i].unit];
-
-		edit e;
-
-		secm_buf_reset(&text);
-		if (secm_buf_append(&text, edits[i].source != NULL ?
-				    edits[i].source : "", edits[i].source_len) != 0) {
-			rc = SECM_ENOMEM;
-			goto out;
-		}
-		if (u->kind == SECM_UNIT_SUBJECT) {
-			e.s = 0;
-			e.e = u->source_len;
-			e.ro = 0;
-			e.rl = text.len;
-		} else {
-			diff_edit(u, text.data != NULL ? text.data :
-				  (const unsigned char *)"", text.len, &e);
-		}
-		rc = source_splice(raw, w->body_start, u, &e, 1, &text, &sp[nsp++],
-				   u->kind == SECM_UNIT_SUBJECT &&
-				   out->subject == NULL ? &out->subject : NULL);
-		if (rc != 0)
-			goto out;
+	/* one splice per changed unit, in unit order */
+	for (t = 0; t < w->n && rc == SECM_OK; t++) {
+		for (i = 0, hit = 0; i < nedits && !hit; i++)
+			hit = target_of(w, edits[i].unit) == t;
+		if (!hit)
+			continue;
+		rc = check_unit(w, t, len, err);
+		if (rc == SECM_OK)
+			rc = rewrite_target(raw, w, t, edits, nedits, &sp[nsp++],
+					    w->units[t].kind == SECM_UNIT_SUBJECT &&
+					    out->subject == NULL ? &out->subject : NULL);
 	}
-	rc = assemble(raw, len, w, sp, nsp, out, err);
-out:
-	secm_buf_free(&text);
+	if (rc == SECM_OK)
+		rc = assemble(raw, len, w, sp, nsp, out, err);
 	for (i = 0; sp != NULL && i < nedits; i++)
 		secm_buf_free(&sp[i].bytes);
 	free(sp);

@@ -13,6 +13,15 @@
  * - HTML: a span across tags replaces the whole source range it maps to,
  *   and the complete tags inside that range are kept after the placeholder
  *   ("<b>AKIA</b>IOSF..." -> "<b>[REDACTED:x]</b>");
+ * - format=flowed units map like HTML (without tags): a span across a soft
+ *   line break replaces the whole source range, the break with it;
+ * - a uuencoded block inside a text part (unit with uu_parent) is put back
+ *   through its parent: its redacted text is uuencoded again (begin line,
+ *   "`" and "end" lines kept, the block's line ends) and replaces the block
+ *   in the parent's source, which is then spliced like any edit; an edit of
+ *   the parent's own text overlapping the block is dropped (the block is
+ *   rewritten whole).  secm_rewrite_units does the same for a new source of
+ *   such a unit;
  * - base64 is re-encoded at 76 columns, QP with GMime's encoder, both with
  *   the part's line ends; uuencode keeps the begin and end lines;
  * - a part whose text cannot go back to its charset keeps the label and
@@ -51,6 +60,20 @@ typedef struct secm_redaction {
 int secm_redact(const unsigned char *raw, size_t len, const secm_walk *w,
 		const secm_span *spans, size_t nspans, secm_redaction *out,
 		secm_error *err);
+
+/* secm_redact_flags - secm_redact with flags:
+ * SECM_REDACT_REMOVE: a no_redact unit (archive member, TNEF text) with a
+ *   known part_start is not rewritten to placeholders; its whole MIME part
+ *   [part_start, raw_end) becomes a note instead:
+ *     Content-Type: text/plain; charset=us-ascii
+ *     Content-Disposition: attachment; filename="<attachment>.removed.txt"
+ *     Content-Transfer-Encoding: 7bit
+ *   and a few lines naming the attachment and the rule ids of its spans
+ *   (never a matched value).  Other headers of that part are dropped. */
+#define SECM_REDACT_REMOVE 1u
+int secm_redact_flags(const unsigned char *raw, size_t len, const secm_walk *w,
+		      const secm_span *spans, size_t nspans, unsigned int flags,
+		      secm_redaction *out, secm_error *err);
 
 /* one unit's new decoded source for secm_rewrite_units */
 typedef struct secm_unit_edit {

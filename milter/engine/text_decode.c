@@ -1054,3 +1054,105 @@ int secm_header_decode_tolerant(const char *value, secm_buf *out)
 	secm_buf_free(&pend);
 	return rc;
 }
+
+/* quote_depth - number of '>' at the start of p[0..n) */
+static size_t quote_depth(const char *p, size_t n)
+{
+	size_t q = 0;
+
+	while (q < n && p[q] == '>')
+		q++;
+	return q;
+}
+
+/* flowed_put - append src[from, to) to the unwrapped text and its map */
+static int flowed_put(secm_buf *t, secm_buf *m, const char *src, size_t from,
+		      size_t to)
+{
+	for (size_t j = from; j < to; j++) {
+		if (secm_buf_append(t, src + j, 1) != 0 ||
+		    secm_buf_append(m, &j, sizeof(j)) != 0)
+			return SECM_ENOMEM;
+	}
+	return SECM_OK;
+}
+
+/* secm_flowed_unwrap - join RFC 3676 soft line breaks (see text_decode.h) */
+int secm_flowed_unwrap(const char *src, size_t len, int delsp, char **text,
+		       size_t *text_len, size_t **map, size_t **map_end)
+{
+	secm_buf t = SECM_BUF_INIT, m = SECM_BUF_INIT;
+	size_t i = 0, eol, nl, cend, q, body, n, *mp = NULL, *me = NULL;
+	int joined = 0, changed = 0, rc = SECM_ENOMEM;
+
+	*text = NULL;
+	*map = *map_end = NULL;
+	*text_len = 0;
+	while (i < len) {
+		const char *nlp = memchr(src + i, '\n', len - i);
+
+		nl = nlp != NULL ? (size_t)(nlp - src) : len;
+		eol = nl > i && src[nl - 1] == '\r' ? nl - 1 : nl;
+		q = quote_depth(src + i, eol - i);
+		body = i + q;
+		/* stuffing: one space after the quote marks (RFC 3676 4.4) */
+		if (body < eol && src[body] == ' ')
+			body++;
+		/* a joined line's prefix goes; an unquoted line loses its
+		 * stuffing; a quoted line starting a paragraph stays as written
+		 * (the quoted-reply layer reads it) */
+		if (q > 0 && !joined)
+			body = i;
+		else
+			changed |= body > i;
+		cend = eol;
+		joined = 0;
+		if (nlp != NULL && eol > body && src[eol - 1] == ' ' &&
+		    !(eol - body == 3 && memcmp(src + body, "-- ", 3) == 0)) {
+			/* flowed: joined when the next line has the same depth */
+			size_t nx = nl + 1, nnl;
+			const char *np = memchr(src + nx, '\n', len - nx);
+
+			nnl = np != NULL ? (size_t)(np - src) : len;
+			if (nx < len && quote_depth(src + nx, nnl - nx) == q)
+				joined = 1;
+		}
+		if (joined && delsp)
+			cend--;
+		if (flowed_put(&t, &m, src, body, cend) != 0)
+			goto out;
+		if (joined) {
+			changed = 1;
+		} else if (nlp != NULL && flowed_put(&t, &m, src, eol, nl + 1) != 0) {
+			goto out;
+		}
+		i = nlp != NULL ? nl + 1 : len;
+	}
+	if (!changed) {
+		rc = SECM_OK;
+		goto out;
+	}
+	n = t.len;
+	mp = malloc((n + 1) * sizeof(*mp));
+	me = malloc((n + 1) * sizeof(*me));
+	if (mp == NULL || me == NULL || secm_buf_append(&t, "", 1) != 0)
+		goto out;
+	memcpy(mp, m.data, n * sizeof(*mp));
+	for (size_t j = 0; j < n; j++)
+		me[j] = mp[j] + 1;
+	mp[n] = me[n] = len;
+	*text = (char *)secm_buf_steal(&t, text_len);
+	*text_len = n;
+	*map = mp;
+	*map_end = me;
+	mp = me = NULL;
+	rc = SECM_OK;
+out:
+	free(mp);
+	free(me);
+	if (t.data != NULL)
+		secm_wipe(t.data, t.len);
+	secm_buf_free(&t);
+	secm_buf_free(&m);
+	return rc;
+}

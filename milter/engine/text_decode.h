@@ -115,6 +115,19 @@ int secm_header_decode_tolerant(const char *value, secm_buf *out);
  * (NUL counts as valid) */
 size_t secm_utf8_valid_prefix(const unsigned char *p, size_t len);
 
+/* secm_flowed_unwrap - read text/plain; format=flowed (RFC 3676) src[0..len)
+ * (UTF-8) as the reader sees it: a soft line break (a line ending in a
+ * space, other than the signature separator "-- ", followed by a line of
+ * the same quote depth) is joined, the next line's quote marks and
+ * stuffing space dropped, and with delsp the trailing space too; a space
+ * stuffed before a line that starts with a space, "From " or ">" is
+ * dropped.  *text (NUL-terminated, caller frees) and *map / *map_end
+ * (text_len + 1 entries, as in html_text.h: text byte i came from
+ * src[map[i], map_end[i])) are set only when something changed; otherwise
+ * all three stay NULL.  0 or SECM_ENOMEM. */
+int secm_flowed_unwrap(const char *src, size_t len, int delsp, char **text,
+		       size_t *text_len, size_t **map, size_t **map_end);
+
 /* secm_lf_to_crlf - append in with every bare LF turned into CRLF */
 int secm_lf_to_crlf(const unsigned char *in, size_t len, secm_buf *out);
 

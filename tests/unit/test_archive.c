@@ -16,6 +16,7 @@
 #include "archive_scan.h"
 #include "buf.h"
 #include "mime_walk.h"
+#include "redact.h"
 #include "text_decode.h"
 
 #ifndef SECM_ARCHIVE_DATADIR
@@ -208,6 +209,122 @@ START_TEST(test_walk_zip_attachment)
 }
 END_TEST
 
+/* zip_message - a message with a text part and fixture file attached as
+ * conf.zip (base64) */
+static void zip_message(const char *file, secm_buf *msg)
+{
+	size_t len;
+	unsigned char *zip = read_fixture(file, &len);
+
+	ck_assert(secm_buf_append_str(msg,
+		"From: a@example.org\nTo: b@example.org\nSubject: config\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=b\n\n"
+		"--b\nContent-Type: text/plain\n\nsee attached\n"
+		"--b\nContent-Type: application/zip; name=conf.zip\n"
+		"Content-Transfer-Encoding: base64\n\n") == 0);
+	ck_assert(secm_cte_encode(SECM_CTE_BASE64, zip, len, 0, 1, msg) == 0);
+	ck_assert(secm_buf_append_str(msg, "--b--\n") == 0);
+	free(zip);
+}
+
+static const struct {
+	const char *label;
+	const char *file;
+	secm_walk_limits lim;
+	int limit;		/* SECM_LIMIT_ARCHIVE expected */
+	const char *path;	/* a unit that must exist, or NULL */
+} walk_limits[] = {
+	{ "a nested zip is opened within an archive depth of 2",
+	  "nested.zip", { 0, 0, 0, 2, 0, 0, 0 }, 0, "2/inner.zip/secrets/prod.env" },
+	{ "an archive depth of 1 from the walk limits stops at the inner zip",
+	  "nested.zip", { 0, 0, 0, 1, 0, 0, 0 }, 1, NULL },
+	{ "a member bound of 1 from the walk limits stops at the second member",
+	  "nested.zip", { 0, 0, 0, 0, 1, 0, 0 }, 1, NULL },
+	{ "a byte bound of 10 from the walk limits stops at the first member",
+	  "env.zip", { 0, 0, 0, 0, 0, 0, 10 }, 1, NULL },
+	{ "zero archive limits mean no bound",
+	  "env.zip", { 0, 0, 0, 0, 0, 0, 0 }, 0, "2/app/config.env" },
+	{ "a ratio bound of 1 from the walk limits stops ten megabytes of text",
+	  "bomb-text.zip", { 0, 0, 0, 0, 0, 1, 0 }, 1, NULL },
+};
+
+/* the archive fields of secm_walk_limits reach the archive module */
+START_TEST(test_walk_archive_limits)
+{
+	secm_buf msg = SECM_BUF_INIT;
+	secm_walk w;
+	secm_error err;
+
+	zip_message(walk_limits[_i].file, &msg);
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(secm_mime_walk(msg.data, msg.len, &walk_limits[_i].lim,
+					&w, &err), 0);
+	ck_assert_int_eq(w.limit_hit, walk_limits[_i].limit ? SECM_LIMIT_ARCHIVE :
+			 SECM_LIMIT_NONE);
+	if (walk_limits[_i].path != NULL)
+		ck_assert_ptr_nonnull(find_unit(&w, walk_limits[_i].path));
+	secm_walk_free(&w);
+	secm_buf_free(&msg);
+}
+END_TEST
+
+/* member units know where their MIME part starts and its file name, and
+ * SECM_REDACT_REMOVE turns that part into a note naming file and rule */
+START_TEST(test_remove_attachment)
+{
+	static const char head[] = "--b\nContent-Type: application/zip; name=conf.zip\n";
+	static const char note[] =
+		"Content-Type: text/plain; charset=us-ascii\n"
+		"Content-Disposition: attachment; filename=\"conf.zip.removed.txt\"\n"
+		"Content-Transfer-Encoding: 7bit\n\n"
+		"The attachment \"conf.zip\" was removed by secret-milter:\n"
+		"it contains credentials that cannot be redacted inside it\n"
+		"(rules: aws-access-key-id).\n--b--\n";
+	secm_buf msg = SECM_BUF_INIT;
+	secm_walk w;
+	secm_error err;
+	secm_redaction out;
+	secm_span sp;
+	const secm_unit *u;
+	const char *p;
+	size_t cut;
+
+	zip_message("env.zip", &msg);
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(secm_mime_walk(msg.data, msg.len, NULL, &w, &err), 0);
+	u = find_unit(&w, "2/app/config.env");
+	ck_assert_ptr_nonnull(u);
+	p = memmem(msg.data, msg.len, head, strlen(head));
+	ck_assert_ptr_nonnull(p);
+	cut = (size_t)(p - (const char *)msg.data) + 4;
+	ck_assert_uint_eq(u->part_start, cut);
+	ck_assert_str_eq(u->attachment, "conf.zip");
+	ck_assert(u->no_redact);
+
+	p = memmem(u->text, u->text_len, AWS, strlen(AWS));
+	ck_assert_ptr_nonnull(p);
+	sp.unit = (size_t)(u - w.units);
+	sp.start = (size_t)(p - u->text);
+	sp.end = sp.start + strlen(AWS);
+	sp.rule_id = "aws-access-key-id";
+	ck_assert_int_eq(secm_redact_flags(msg.data, msg.len, &w, &sp, 1,
+					   SECM_REDACT_REMOVE, &out, &err), 0);
+	ck_assert(out.body_changed);
+	ck_assert_uint_eq(out.message.len, cut + strlen(note));
+	ck_assert(memcmp(out.message.data, msg.data, cut) == 0);
+	ck_assert(memcmp(out.message.data + cut, note, strlen(note)) == 0);
+	secm_redaction_free(&out);
+
+	/* without the flag the part keeps its headers and gets placeholders */
+	ck_assert_int_eq(secm_redact(msg.data, msg.len, &w, &sp, 1, &out, &err), 0);
+	ck_assert(memmem(out.message.data, out.message.len, head, strlen(head)) != NULL);
+	ck_assert(memmem(out.message.data, out.message.len, "removed", 7) == NULL);
+	secm_redaction_free(&out);
+	secm_walk_free(&w);
+	secm_buf_free(&msg);
+}
+END_TEST
+
 /* archive_suite - all archive tests */
 static Suite *archive_suite(void)
 {
@@ -219,6 +336,9 @@ static Suite *archive_suite(void)
 	tcase_add_loop_test(tc, test_archive_wanted, 0, sizeof(wanted) / sizeof(wanted[0]));
 	tcase_add_loop_test(tc, test_xml_text, 0, sizeof(xml) / sizeof(xml[0]));
 	tcase_add_test(tc, test_walk_zip_attachment);
+	tcase_add_loop_test(tc, test_walk_archive_limits, 0,
+			    sizeof(walk_limits) / sizeof(walk_limits[0]));
+	tcase_add_test(tc, test_remove_attachment);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -122,6 +122,12 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_str_eq(c.quarantine_dir, "/var/spool/secret-milter/quarantine");
 	ck_assert_ptr_null(c.fingerprint_key_file);
 	ck_assert_str_eq(c.header_name, "X-Secret-Milter");
+	ck_assert_uint_eq(c.max_archive_depth, 3);
+	ck_assert_uint_eq(c.max_archive_members, 1000);
+	ck_assert_uint_eq(c.max_archive_ratio, 100);
+	ck_assert_uint_eq(c.max_archive_bytes, 64 * 1024 * 1024);
+	ck_assert_int_eq(c.on_archive_limit, SECM_ACT_TEMPFAIL);
+	ck_assert_str_eq(c.archive_fallback, "quarantine");
 	secm_config_free(&c);
 }
 END_TEST
@@ -204,7 +210,13 @@ START_TEST(a_good_file_sets_every_value_it_names)
 		"RejectText Sorry, credentials found (ticket#123)  # a comment\n"
 		"QuarantineDirectory /srv/quarantine\n"
 		"FingerprintKeyFile /etc/secret-milter/fp.key\n"
-		"HeaderName X-Credential-Scan\n");
+		"HeaderName X-Credential-Scan\n"
+		"MaximumArchiveDepth 0\n"
+		"MaximumArchiveMembers 50\n"
+		"MaximumArchiveRatio 20\n"
+		"MaximumArchiveBytes 8M\n"
+		"OnArchiveLimit reject\n"
+		"ArchiveFallback Remove\n");
 	secm_config c;
 	secm_error err;
 	int rc = secm_config_load(path, &c, &err);
@@ -244,6 +256,12 @@ START_TEST(a_good_file_sets_every_value_it_names)
 	ck_assert_str_eq(c.quarantine_dir, "/srv/quarantine");
 	ck_assert_str_eq(c.fingerprint_key_file, "/etc/secret-milter/fp.key");
 	ck_assert_str_eq(c.header_name, "X-Credential-Scan");
+	ck_assert_uint_eq(c.max_archive_depth, 0);
+	ck_assert_uint_eq(c.max_archive_members, 50);
+	ck_assert_uint_eq(c.max_archive_ratio, 20);
+	ck_assert_uint_eq(c.max_archive_bytes, 8 * 1024 * 1024);
+	ck_assert_int_eq(c.on_archive_limit, SECM_ACT_REJECT);
+	ck_assert_str_eq(c.archive_fallback, "remove");
 	secm_config_free(&c);
 }
 END_TEST
@@ -347,6 +365,15 @@ static const struct error_row {
 	  "RejectText Nachricht zur\xc3\xbc" "ckgewiesen\n", SECM_ECONFIG, 1, "RejectText", "printable ASCII" },
 	{ "a header name with a colon is refused",
 	  "HeaderName X-Scan:\n", SECM_ECONFIG, 1, "HeaderName", "without spaces or ':'" },
+	{ "an archive fallback other than quarantine or remove is refused",
+	  "ArchiveFallback delete\n", SECM_ECONFIG, 1, "ArchiveFallback",
+	  "expected one of: quarantine remove" },
+	{ "redact is not an action for an archive limit",
+	  "OnArchiveLimit redact\n", SECM_ECONFIG, 1, "OnArchiveLimit",
+	  "expected one of: accept tag quarantine reject tempfail" },
+	{ "an archive depth above 100 is refused",
+	  "MaximumArchiveDepth 101\n", SECM_ECONFIG, 1, "MaximumArchiveDepth",
+	  "out of range 0..100" },
 	{ "a NUL byte in a line is refused",
 	  NULL, SECM_ECONFIG, 2, "", "NUL byte" },
 };

@@ -169,7 +169,8 @@ static int type_class(const secm_unit *u)
 
 /* plant_at - where the canary goes: HTML at the very start (a line start
  * that is never inside a tag, comment or script), other text at the first
- * line start in the second half; *eol gets the line end to use (CR when
+ * line start in the second half (in format=flowed text, after a hard line
+ * break); *eol gets the line end to use (CR when
  * the text has CR-only line ends) */
 static size_t plant_at(const secm_unit *u, const char **eol)
 {
@@ -187,6 +188,11 @@ static size_t plant_at(const secm_unit *u, const char **eol)
 	if (u->is_html || u->source_len == 0)
 		return 0;
 	nl = memchr(p + half, c, u->source_len - half);
+	/* format=flowed (text mapped, not HTML): a line after a soft break
+	 * (trailing space) continues that line; plant after a hard break */
+	while (nl != NULL && u->map != NULL && nl > p &&
+	       (nl[-1] == ' ' || (nl[-1] == '\r' && nl - 1 > p && nl[-2] == ' ')))
+		nl = memchr(nl + 1, c, u->source_len - (size_t)(nl + 1 - p));
 	if (nl == NULL)
 		return 0;
 	if (c == '\n')
@@ -219,6 +225,10 @@ static void walk_lim(const secm_snapshot *snap, const unsigned char *p,
 	lim.max_depth = snap->config.max_depth;
 	lim.max_parts = snap->config.max_parts;
 	lim.max_decoded = snap->config.max_decoded;
+	lim.max_archive_depth = snap->config.max_archive_depth;
+	lim.max_archive_members = snap->config.max_archive_members;
+	lim.max_archive_ratio = snap->config.max_archive_ratio;
+	lim.max_archive_bytes = snap->config.max_archive_bytes;
 	memset(w, 0, sizeof(*w));
 	ck_assert_msg(secm_mime_walk(p, len, &lim, w, &err) == 0, "%s", err.text);
 }

@@ -241,17 +241,17 @@ static const struct {
 	const char *present;	/* a unit found before the bound, or NULL */
 } limit_rows[] = {
 	{ "nesting deeper than max_depth stops the walk",
-	  "nested.eml", { 3, 0, 0 }, SECM_LIMIT_DEPTH, "3.1", "2.2" },
+	  "nested.eml", { 3, 0, 0, 0, 0, 0, 0 }, SECM_LIMIT_DEPTH, "3.1", "2.2" },
 	{ "more parts than max_parts stops the walk",
-	  "nested.eml", { 0, 3, 0 }, SECM_LIMIT_PARTS, "2.1", "1" },
+	  "nested.eml", { 0, 3, 0, 0, 0, 0, 0 }, SECM_LIMIT_PARTS, "2.1", "1" },
 	{ "more decoded bytes than max_decoded stops the walk",
-	  "encodings.eml", { 0, 0, 50 }, SECM_LIMIT_DECODED, "1", NULL },
+	  "encodings.eml", { 0, 0, 50, 0, 0, 0, 0 }, SECM_LIMIT_DECODED, "1", NULL },
 	{ "decoded bytes add up over parts",
-	  "encodings.eml", { 0, 0, 160 }, SECM_LIMIT_DECODED, "3", "2" },
+	  "encodings.eml", { 0, 0, 160, 0, 0, 0, 0 }, SECM_LIMIT_DECODED, "3", "2" },
 	{ "bounds that are not reached leave limit_hit unset",
-	  "nested.eml", { 5, 11, 1000 }, SECM_LIMIT_NONE, "", "3.2.1" },
+	  "nested.eml", { 5, 11, 1000, 0, 0, 0, 0 }, SECM_LIMIT_NONE, "", "3.2.1" },
 	{ "one level less than the deepest part trips the depth bound",
-	  "nested.eml", { 4, 0, 0 }, SECM_LIMIT_DEPTH, "3.2.1", "3.1" },
+	  "nested.eml", { 4, 0, 0, 0, 0, 0, 0 }, SECM_LIMIT_DEPTH, "3.2.1", "3.1" },
 };
 
 START_TEST(test_limits)
@@ -483,6 +483,181 @@ START_TEST(test_carriers)
 END_TEST
 
 static const struct {
+	const char *label;
+	const char *src;
+	int delsp;
+	const char *text;	/* NULL: nothing to change */
+} flowed_rows[] = {
+	{ "a soft break is joined and its space kept",
+	  "key AKIAZ5Q7 \nNQ3H2K4M6P7R end\n", 0, "key AKIAZ5Q7 NQ3H2K4M6P7R end\n" },
+	{ "with DelSp the space of a soft break goes too",
+	  "key AKIAZ5Q7 \r\nNQ3H2K4M6P7R end\r\n", 1, "key AKIAZ5Q7NQ3H2K4M6P7R end\r\n" },
+	{ "a line without a trailing space is a hard break",
+	  "one\ntwo\n", 0, NULL },
+	{ "the signature separator is not a soft break",
+	  "text\n-- \nAlice\n", 0, NULL },
+	{ "a soft break on the last line without a line end changes nothing",
+	  "last line ", 0, NULL },
+	{ "quoted soft breaks drop the next line's quote marks",
+	  "> a AKIAZ5Q7 \n> NQ3H2K4M6P7R\n", 1, "> a AKIAZ5Q7NQ3H2K4M6P7R\n" },
+	{ "a soft break before a different quote depth is a hard break",
+	  "> quoted \n>> deeper\n", 0, NULL },
+	{ "a stuffed space before From is dropped",
+	  " From here\n", 0, "From here\n" },
+	{ "a stuffed line continues a flowed one without its stuffing",
+	  "a \n >b\n", 0, "a >b\n" },
+};
+
+/* format=flowed soft breaks are joined and mapped back (text_decode.h) */
+START_TEST(test_flowed_unwrap)
+{
+	const char *src = flowed_rows[_i].src;
+	size_t len = strlen(src), tl, *map, *me, j;
+	char *text;
+
+	ck_assert_int_eq(secm_flowed_unwrap(src, len, flowed_rows[_i].delsp,
+					    &text, &tl, &map, &me), 0);
+	if (flowed_rows[_i].text == NULL) {
+		ck_assert_msg(text == NULL && map == NULL && me == NULL,
+			      "%s", flowed_rows[_i].label);
+		return;
+	}
+	ck_assert_msg(text != NULL, "%s", flowed_rows[_i].label);
+	ck_assert_str_eq(text, flowed_rows[_i].text);
+	ck_assert_uint_eq(tl, strlen(flowed_rows[_i].text));
+	for (j = 0; j < tl; j++) {
+		/* every text byte is the source byte it maps to, in order */
+		ck_assert_uint_lt(map[j], len);
+		ck_assert_int_eq(text[j], src[map[j]]);
+		ck_assert_uint_eq(me[j], map[j] + 1);
+		if (j > 0)
+			ck_assert_uint_gt(map[j], map[j - 1]);
+	}
+	ck_assert_uint_eq(map[tl], len);
+	free(text);
+	free(map);
+	free(me);
+}
+END_TEST
+
+#define FLOWED_HDR "From: a@example.org\nTo: b@example.org\nSubject: t\nMIME-Version: 1.0\n"
+static const struct {
+	const char *label;
+	const char *raw;
+	const char *path;
+	const char *filename;	/* expected unit file name, NULL: no check */
+	const char *text;	/* must occur in the unit's text */
+	int mapped;		/* text differs from the source */
+} walk_rows[] = {
+	{ "a format=flowed part is scanned with its soft breaks joined",
+	  FLOWED_HDR "Content-Type: text/plain; charset=us-ascii; format=flowed; delsp=yes\n\n"
+	  "id AKIAZ5Q7NQ3H \n2K4M6P7R end\n", "1", NULL, "id AKIAZ5Q7NQ3H2K4M6P7R end", 1 },
+	{ "format=flowed is only read for text/plain",
+	  FLOWED_HDR "Content-Type: text/x-log; format=flowed\n\nid AKIA \nX\n",
+	  "1", NULL, "id AKIA \nX", 0 },
+	{ "a text/plain part without format=flowed keeps its line breaks",
+	  FLOWED_HDR "Content-Type: text/plain\n\nid AKIA \nX\n", "1", NULL, "id AKIA \nX", 0 },
+	{ "an RFC 2231 encoded file name is decoded, so .env is text",
+	  FLOWED_HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee\n--b\n"
+	  "Content-Type: x-unknown/type\n"
+	  "Content-Disposition: attachment; filename*=UTF-8''config%2Eenv\n\n"
+	  "API_TOKEN=rfc2231-secret\n--b--\n", "2", "config.env", "API_TOKEN=rfc2231-secret", 0 },
+	{ "an RFC 2231 file name in continuations is joined",
+	  FLOWED_HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee\n--b\n"
+	  "Content-Type: x-unknown/type\n"
+	  "Content-Disposition: attachment;\n filename*0*=UTF-8''prod%2D;\n filename*1*=secrets%2Eenv\n\n"
+	  "DB_PASSWORD=rfc2231-cont\n--b--\n", "2", "prod-secrets.env", "DB_PASSWORD=rfc2231-cont", 0 },
+	{ "an RFC 2231 name parameter of the type is used without a disposition",
+	  FLOWED_HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee\n--b\n"
+	  "Content-Type: x-unknown/type; name*=utf-8'en'app%2Eyml\n\n"
+	  "token: rfc2231-yml\n--b--\n", "2", "app.yml", "token: rfc2231-yml", 0 },
+	{ "an RFC 2231 non-ASCII file name decodes to UTF-8",
+	  FLOWED_HDR "Content-Type: multipart/mixed; boundary=b\n\n--b\n\nsee\n--b\n"
+	  "Content-Type: x-unknown/type\n"
+	  "Content-Disposition: attachment; filename*=UTF-8''%E8%A8%AD%E5%AE%9A.env\n\n"
+	  "KEY=rfc2231-utf8\n--b--\n", "2", "\xe8\xa8\xad\xe5\xae\x9a.env", "KEY=rfc2231-utf8", 0 },
+};
+
+#define UU_TEXT "begin 644 prod.env\n85$]+14X]=74M:6XM=&5X=\"US96-R970*\n`\nend\n"
+#define UU_BIN "begin 600 logo.png\n-B5!.1P`!`F)I;F%R>0``\n`\nend\n"
+static const struct {
+	const char *label;
+	const char *raw;
+	size_t units;		/* body units expected */
+	const char *text;	/* text of unit 1.uu1, NULL: no such unit */
+	size_t uu_start;	/* its block in the source of unit 1 */
+} uu_rows[] = {
+	{ "a uuencoded text file inside a text body is a unit of its own",
+	  FLOWED_HDR "Content-Type: text/plain\n\nsee below\n" UU_TEXT "bye\n",
+	  2, "TOKEN=uu-in-text-secret\n", 10 },
+	{ "a uuencoded binary inside a text body is no unit (its text is scanned)",
+	  FLOWED_HDR "Content-Type: text/plain\n\nsee below\n" UU_BIN "bye\n", 1, NULL, 0 },
+	{ "a begin line without an end line is prose",
+	  FLOWED_HDR "Content-Type: text/plain\n\nbegin 644 is the mode\n85$]+14X]\n", 1, NULL, 0 },
+	{ "a begin line followed by prose is not a block",
+	  FLOWED_HDR "Content-Type: text/plain\n\nbegin 644 a.txt\nnot uu data at all\nend\n", 1, NULL, 0 },
+	{ "blocks inside HTML are not looked for",
+	  FLOWED_HDR "Content-Type: text/html\n\n<pre>\n" UU_TEXT "</pre>\n", 1, NULL, 0 },
+};
+
+/* uuencoded blocks inside text/plain bodies become units */
+START_TEST(test_uu_in_text)
+{
+	const char *raw = uu_rows[_i].raw;
+	secm_walk w;
+	const secm_unit *u, *p;
+
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(secm_mime_walk((const unsigned char *)raw, strlen(raw),
+					NULL, &w, NULL), 0);
+	ck_assert_uint_eq(w.n - count_kind(&w, SECM_UNIT_SUBJECT) -
+			  count_kind(&w, SECM_UNIT_HEADER), uu_rows[_i].units);
+	u = fx_unit(&w, "1.uu1");
+	if (uu_rows[_i].text == NULL) {
+		ck_assert_msg(u == NULL, "%s", uu_rows[_i].label);
+	} else {
+		ck_assert_msg(u != NULL, "%s", uu_rows[_i].label);
+		p = fx_unit(&w, "1");
+		ck_assert_ptr_nonnull(p);
+		ck_assert_uint_eq(u->text_len, strlen(uu_rows[_i].text));
+		ck_assert(memcmp(u->text, uu_rows[_i].text, u->text_len) == 0);
+		ck_assert_str_eq(u->filename, "prod.env");
+		ck_assert_uint_eq(u->uu_parent, (size_t)(p - w.units) + 1);
+		ck_assert_uint_eq(u->uu_start, uu_rows[_i].uu_start);
+		ck_assert(memcmp(p->source + u->uu_end - 4, "end\n", 4) == 0);
+		ck_assert_uint_eq(u->raw_start, p->raw_end);
+		ck_assert_uint_eq(u->raw_end, p->raw_end);
+		ck_assert(!u->no_redact);
+	}
+	secm_walk_free(&w);
+}
+END_TEST
+
+/* the walk reads flowed parts and RFC 2231 file names */
+START_TEST(test_walk_rows)
+{
+	const char *raw = walk_rows[_i].raw;
+	secm_walk w;
+	const secm_unit *u;
+
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(secm_mime_walk((const unsigned char *)raw, strlen(raw),
+					NULL, &w, NULL), 0);
+	u = fx_unit(&w, walk_rows[_i].path);
+	ck_assert_msg(u != NULL, "%s: no unit %s", walk_rows[_i].label,
+		      walk_rows[_i].path);
+	ck_assert_msg(fx_has(u->text, u->text_len, walk_rows[_i].text),
+		      "%s: text is \"%.*s\"", walk_rows[_i].label,
+		      (int)u->text_len, u->text);
+	if (walk_rows[_i].filename != NULL)
+		ck_assert_str_eq(u->filename, walk_rows[_i].filename);
+	ck_assert_int_eq(u->text != u->source, walk_rows[_i].mapped);
+	ck_assert_int_eq(u->map != NULL, walk_rows[_i].mapped);
+	secm_walk_free(&w);
+}
+END_TEST
+
+static const struct {
 	const char *name;
 	int scanned;
 } header_rows[] = {
@@ -631,6 +806,12 @@ static Suite *mime_suite(void)
 			    (int)(sizeof(odd_rows) / sizeof(odd_rows[0])));
 	tcase_add_loop_test(tc, test_carriers, 0,
 			    (int)(sizeof(carrier_rows) / sizeof(carrier_rows[0])));
+	tcase_add_loop_test(tc, test_flowed_unwrap, 0,
+			    (int)(sizeof(flowed_rows) / sizeof(flowed_rows[0])));
+	tcase_add_loop_test(tc, test_uu_in_text, 0,
+			    (int)(sizeof(uu_rows) / sizeof(uu_rows[0])));
+	tcase_add_loop_test(tc, test_walk_rows, 0,
+			    (int)(sizeof(walk_rows) / sizeof(walk_rows[0])));
 	tcase_add_loop_test(tc, test_header_choice, 0,
 			    (int)(sizeof(header_rows) / sizeof(header_rows[0])));
 	tcase_set_timeout(tcc, 600);

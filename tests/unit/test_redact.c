@@ -636,6 +636,141 @@ START_TEST(test_rewrite_keeps_invalid_bytes)
 END_TEST
 
 /* redact_suite - the suite */
+#define CHDR "From: a@example.org\nTo: b@example.org\nSubject: t\nMIME-Version: 1.0\n"
+#define UU_TEXT "begin 644 prod.env\n85$]+14X]=74M:6XM=&5X=\"US96-R970*\n`\nend\n"
+static const struct {
+	const char *label;
+	const char *raw;
+	const char *path;	/* unit holding the span */
+	const char *needle;	/* its text, redacted */
+	const char *path2;	/* a second unit and span, or NULL */
+	const char *needle2;
+	const char *head, *tail;	/* output starts / ends with these */
+	const char *uu_text;	/* 1.uu1 after a re-walk, or NULL */
+} carrier_rows[] = {
+	{ "a secret split by a flowed soft break is replaced with the break",
+	  CHDR "Content-Type: text/plain; format=flowed; delsp=yes\n\n"
+	  "id AKIAZ5Q7NQ3H \n2K4M6P7R end\nnext\n", "1", "AKIAZ5Q7NQ3H2K4M6P7R", NULL, NULL,
+	  CHDR, "\n\nid [REDACTED:x] end\nnext\n", NULL },
+	{ "a secret in a uuencoded block is redacted and the block re-encoded",
+	  CHDR "Content-Type: text/plain\n\nsee below\n" UU_TEXT "bye\n",
+	  "1.uu1", "uu-in-text-secret", NULL, NULL,
+	  CHDR "Content-Type: text/plain\n\nsee below\nbegin 644 prod.env\n",
+	  "`\nend\nbye\n", "TOKEN=[REDACTED:x]\n" },
+	{ "a secret in the text and one in its uuencoded block are both redacted",
+	  CHDR "Content-Type: text/plain\n\nsee below\n" UU_TEXT "bye\n",
+	  "1.uu1", "uu-in-text-secret", "1", "below",
+	  CHDR "Content-Type: text/plain\n\nsee [REDACTED:x]\nbegin 644 prod.env\n",
+	  "`\nend\nbye\n", "TOKEN=[REDACTED:x]\n" },
+	{ "a uuencoded block in base64 text goes back through base64",
+	  CHDR "Content-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+	  "c2VlIGJlbG93CmJlZ2luIDY0NCBwcm9kLmVudgo4NSRdKzE0WF09NzRNOjZYTT0mNVg9IlVTOTYt\n"
+	  "Ujk3MCoKYAplbmQKYnllCg==\n",
+	  "1.uu1", "uu-in-text-secret", NULL, NULL, CHDR, "\n", "TOKEN=[REDACTED:x]\n" },
+};
+
+/* span_of - a span over the first needle in unit path of w */
+static secm_span span_of(const secm_walk *w, const char *path, const char *needle)
+{
+	const secm_unit *u = fx_unit(w, path);
+	const char *p;
+	secm_span sp;
+
+	ck_assert_msg(u != NULL, "no unit %s", path);
+	p = memmem(u->text, u->text_len, needle, strlen(needle));
+	ck_assert_msg(p != NULL, "%s not in unit %s", needle, path);
+	sp.unit = (size_t)(u - w->units);
+	sp.start = (size_t)(p - u->text);
+	sp.end = sp.start + strlen(needle);
+	sp.rule_id = "x";
+	return sp;
+}
+
+/* flowed and uuencoded-in-text carriers are redacted in their source */
+START_TEST(test_carrier_redaction)
+{
+	const char *raw = carrier_rows[_i].raw;
+	size_t n = 0, hl = strlen(carrier_rows[_i].head), tl = strlen(carrier_rows[_i].tail);
+	secm_walk w, w2;
+	secm_span sp[2];
+	secm_redaction out;
+	secm_error err;
+	const secm_unit *u;
+
+	walk((const unsigned char *)raw, strlen(raw), &w);
+	sp[n++] = span_of(&w, carrier_rows[_i].path, carrier_rows[_i].needle);
+	if (carrier_rows[_i].path2 != NULL)
+		sp[n++] = span_of(&w, carrier_rows[_i].path2, carrier_rows[_i].needle2);
+	ck_assert_msg(secm_redact((const unsigned char *)raw, strlen(raw), &w, sp, n,
+				  &out, &err) == 0, "%s", err.text);
+	ck_assert_msg(out.message.len >= hl + tl &&
+		      memcmp(out.message.data, carrier_rows[_i].head, hl) == 0 &&
+		      memcmp(out.message.data + out.message.len - tl,
+			     carrier_rows[_i].tail, tl) == 0,
+		      "%s: got \"%.*s\"", carrier_rows[_i].label,
+		      (int)out.message.len, (const char *)out.message.data);
+	ck_assert(memmem(out.message.data, out.message.len, "AKIAZ5Q7", 8) == NULL);
+	walk(out.message.data, out.message.len, &w2);
+	ck_assert_uint_eq(w2.n, w.n);
+	if (carrier_rows[_i].uu_text != NULL) {
+		u = fx_unit(&w2, "1.uu1");
+		ck_assert_ptr_nonnull(u);
+		ck_assert_uint_eq(u->text_len, strlen(carrier_rows[_i].uu_text));
+		ck_assert(memcmp(u->text, carrier_rows[_i].uu_text, u->text_len) == 0);
+	}
+	secm_walk_free(&w2);
+	secm_redaction_free(&out);
+	secm_walk_free(&w);
+}
+END_TEST
+
+/* a new source for a uuencoded block unit goes back through its parent */
+START_TEST(test_rewrite_uu_block)
+{
+	static const char raw[] = CHDR "Content-Type: text/plain\r\n\r\nsee below\r\n"
+		"begin 644 prod.env\r\n85$]+14X]=74M:6XM=&5X=\"US96-R970*\r\n`\r\nend\r\nbye\r\n";
+	static const char fresh[] = "NEW_TOKEN=planted\n";
+	secm_unit_edit ed[2];
+	secm_walk w, w2;
+	secm_redaction out;
+	secm_error err;
+	const secm_unit *u;
+
+	walk((const unsigned char *)raw, sizeof(raw) - 1, &w);
+	u = fx_unit(&w, "1.uu1");
+	ck_assert_ptr_nonnull(u);
+	ed[0].unit = (size_t)(u - w.units);
+	ed[0].source = fresh;
+	ed[0].source_len = strlen(fresh);
+	u = fx_unit(&w, "1");
+	ck_assert_ptr_nonnull(u);
+	ed[1].unit = (size_t)(u - w.units);
+	ed[1].source = "hello\r\nsee below\r\nbegin 644 prod.env\r\n85$]+14X]=74M:6XM=&5X=\"US96-R970*\r\n`\r\nend\r\nbye\r\n";
+	ed[1].source_len = strlen(ed[1].source);
+	ck_assert_msg(secm_rewrite_units((const unsigned char *)raw, sizeof(raw) - 1,
+					 &w, ed, 2, &out, &err) == 0, "%s", err.text);
+	walk(out.message.data, out.message.len, &w2);
+	u = fx_unit(&w2, "1.uu1");
+	ck_assert_ptr_nonnull(u);
+	ck_assert_uint_eq(u->text_len, strlen(fresh));
+	ck_assert(memcmp(u->text, fresh, u->text_len) == 0);
+	u = fx_unit(&w2, "1");
+	ck_assert(u->source_len > 6 && memcmp(u->source, "hello\r\n", 7) == 0);
+	ck_assert(memmem(out.message.data, out.message.len, "`\r\nend\r\nbye\r\n", 12) != NULL);
+	{
+		/* the re-encoded block keeps the CRLF line ends of the text */
+		const unsigned char *b = memmem(out.message.data, out.message.len,
+						"begin 644", 9);
+
+		ck_assert_ptr_nonnull(b);
+		ck_assert(no_bare_lf(b, out.message.len - (size_t)(b - out.message.data)));
+	}
+	secm_walk_free(&w2);
+	secm_redaction_free(&out);
+	secm_walk_free(&w);
+}
+END_TEST
+
 static Suite *redact_suite(void)
 {
 	Suite *s = suite_create("redact");
@@ -650,6 +785,9 @@ static Suite *redact_suite(void)
 	tcase_add_loop_test(tc, test_html_markup_kept, 0, 2);
 	tcase_add_loop_test(tc, test_invalid_bytes_kept, 0, (int)(6 * NLOSSY));
 	tcase_add_loop_test(tc, test_rewrite_keeps_invalid_bytes, 0, (int)NLOSSY);
+	tcase_add_loop_test(tc, test_carrier_redaction, 0,
+			    (int)(sizeof(carrier_rows) / sizeof(carrier_rows[0])));
+	tcase_add_test(tc, test_rewrite_uu_block);
 	tcase_add_loop_test(tc, test_bad_spans, 0,
 			    (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
 	tcase_set_timeout(tcc, 900);
