@@ -238,3 +238,14 @@ ss_setup() {
 	ss_syslog_start || return 1
 	ss_start
 }
+
+# ss_wait_queue_empty SECONDS - wait until `sendmail -bp` reports an empty
+# queue (nothing left to deliver, so no further copy can arrive)
+ss_wait_queue_empty() {
+	i=0
+	until ss_sendmail -bp 2>&1 | grep -q 'queue is empty'; do
+		i=$((i + 1))
+		[ "$i" -gt $(($1 * 5)) ] && return 1
+		sleep 0.2
+	done
+}

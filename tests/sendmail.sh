@@ -19,14 +19,23 @@
 #  5b. the same released through secret-quarantine (--sendmail wrapper,
 #      SECM_SENDMAIL_CF): delivered once, an audit line, a second release
 #      refused
+#  5c. redact with KeepRedactedOriginal: delivered redacted, the original
+#      stored ("mta": "sendmail", state delivered-redacted), released in
+#      full through secret-quarantine: delivered once, an audit line
 #   6. a 2.4 MB leaky message (many body chunks, a long scan, a replaced body
 #      in 64 KiB pieces) is redacted; a protocol trace shows the progress
 #      packets secret-milter sends before its scan and before the new body
 #   7. the milter stopped: with F=T the client gets a 4xx and nothing is
 #      delivered or queued
+# Notices: every case runs with NotifySender yes, NotifySecurityCopy and
+# SendmailCommand pointing at a fake sendmail(1) in the temp dir that writes
+# each notice (arguments and message) to files.  The clean message causes
+# none; reject (4), quarantine (5, 5b) and redact (2, 3, 5c, 6) each cause one
+# to the sender and the security copy ("-G -i -f <> -- FROM SEC") naming
+# the rule, the part and the reference (queue id, or the store item).
 # After every case: the planted canary secret appears in no log line
-# (Sendmail's syslog, the milter's log), no SMTP reply and no quarantine
-# metadata.
+# (Sendmail's syslog, the milter's log), no SMTP reply, no quarantine
+# metadata, no notice and no audit line.
 #
 # Environment (tests/tests.am): SECRET_MILTER, top_srcdir, top_builddir.
 # SS_DEBCACHE=DIR caches the .debs elsewhere; SM_KEEP=1 keeps the temp dir.
@@ -43,6 +52,7 @@ CANARY=AKIAZ5Q7NQ3H2K4M6P7R
 PLACEHOLDER='[REDACTED:aws-access-key-id]'
 FROM=alice@secm.test
 EXT=bob@example.net
+SEC=security@secm.test
 
 if [ "$(id -u)" != 0 ]; then
 	echo "1..0 # SKIP not root (a private Sendmail needs root: namespaces, queue, ports)"
@@ -75,13 +85,93 @@ queued_as() {
 	sed -n 's/^ *<- *250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p' "$SM_SWAKSOUT" | tail -n 1
 }
 
-# conf_all ACTION - every severity, external and internal, does ACTION
+# conf_all ACTION [Key value]... - every severity, external and internal,
+# does ACTION; notices to the sender and a security copy, through the fake
+# sendmail(1)
 CONF=$SM_TMP/secret-milter.conf
+STORE=$SM_TMP/milter/quarantine
 conf_all() {
+	a=$1; shift
 	sm_milter_config "$CONF" "InternalDomains secm.test" \
-		"ExternalActionCritical $1" "ExternalActionHigh $1" \
-		"ExternalActionMedium $1" "InternalActionCritical $1" \
-		"InternalActionHigh $1"
+		"ExternalActionCritical $a" "ExternalActionHigh $a" \
+		"ExternalActionMedium $a" "InternalActionCritical $a" \
+		"InternalActionHigh $a" \
+		"NotifySender yes" "NotifyFrom postmaster@secm.test" \
+		"NotifySecurityCopy $SEC" "SendmailCommand $FAKE" "$@"
+}
+
+# ---------------------------------------------------------------- notices
+# a sendmail(1) stand-in for notices: one .msg and one .args file each
+# (.args written last, by rename, so a listed notice is complete)
+NOTICES=$SM_TMP/notices
+FAKE=$SM_TMP/fake-sendmail
+mkdir -p "$NOTICES"
+cat >"$FAKE" <<EOF
+#!/bin/sh
+f=$NOTICES/\$(date +%s%N).\$\$
+printf '%s\n' "\$@" >"\$f.args.tmp"
+cat >"\$f.msg"
+mv "\$f.args.tmp" "\$f.args"
+EOF
+chmod 755 "$FAKE"
+
+# notices - how many notices the fake sendmail has written
+notices() {
+	ls "$NOTICES"/*.args 2>/dev/null | wc -l | tr -d ' '
+}
+
+# wait_notice N - wait up to 20 s for N notices (a detached thread sends
+# them after eom); NARGS/NMSG: the newest
+wait_notice() {
+	i=0
+	while [ "$(notices)" -lt "$1" ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	NARGS=$(ls -t "$NOTICES"/*.args 2>/dev/null | head -n 1)
+	NMSG=${NARGS%.args}.msg
+	[ "$(notices)" -ge "$1" ]
+}
+
+# wait_log TEXT [FILE] - wait up to 20 s for TEXT (a grep pattern) in FILE,
+# by default the milter's log
+wait_log() {
+	i=0
+	while ! grep -q -- "$1" "${2:-$SM_MILTERLOG}" && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q -- "$1" "${2:-$SM_MILTERLOG}"
+}
+
+# args_are WORDS - the newest notice's arguments, space-joined
+args_are() {
+	got=$(tr '\n' ' ' <"$NARGS" | sed 's/ $//')
+	[ "$got" = "$*" ] || { sm_log "notice arguments: $got"; return 1; }
+}
+
+# notice_names RULE PART REF - the newest notice names the rule, the MIME
+# part and the reference
+notice_names() {
+	grep -q "$1 (critical), in part $2" "$NMSG" && [ -n "$3" ] &&
+		grep -q "^ *Reference: $3\$" "$NMSG"
+}
+
+# milter_qid ACTION - queue id of the milter's latest line with ACTION
+milter_qid() {
+	grep "action=$1" "$SM_MILTERLOG" | tail -n 1 |
+		sed -n 's/.*: \([0-9A-Za-z]*\): action=.*/\1/p'
+}
+
+# no_canary_anywhere - no_canary plus every notice, the audit log and
+# secret-quarantine's output
+no_canary_anywhere() {
+	no_canary || return 1
+	if grep -F -q -r "$CANARY" "$NOTICES" "$STORE/audit.log" $SM_TMP/release.* 2>/dev/null; then
+		sm_log "canary found in: $(grep -F -l -r "$CANARY" "$NOTICES" "$STORE/audit.log" $SM_TMP/release.* 2>/dev/null | tr '\n' ' ')"
+		return 1
+	fi
+	return 0
 }
 
 # ---------------------------------------------------------------- set-up
@@ -124,7 +214,20 @@ check "the sender's forged X-Secret-Milter header is replaced by exactly one of 
 	sh -c "[ \"\$(grep -c '^X-Secret-Milter:' '$DELIVERED')\" = 1 ] && grep -q '^X-Secret-Milter: redact' '$DELIVERED'"
 check "the milter log names the rule and the part" \
 	grep -q 'action=redact rules=[^ ]*aws-access-key-id.* parts=1' "$SM_MILTERLOG"
-check "no log line or reply holds the canary after redaction" no_canary
+check "a notice about the redaction is handed to the fake sendmail(1)" wait_notice 1
+check "the clean message before it caused none (one notice in all)" [ "$(notices)" -eq 1 ]
+check "the notice goes to the sender and the security copy, from <>, as a gateway submission" \
+	args_are "-G -i -f <> -- $FROM $SEC"
+check "it names the rule, the part and the queue id as reference" \
+	notice_names aws-access-key-id 1 "$(milter_qid redact)"
+check "it says the message was delivered with the credential removed" \
+	grep -q '^Subject: Message delivered with credentials removed' "$NMSG"
+check "it carries Auto-Submitted and X-Secret-Milter-Notice" \
+	sh -c "grep -q '^Auto-Submitted: auto-generated$' '$NMSG' && grep -q '^X-Secret-Milter-Notice: yes$' '$NMSG'"
+check "the milter log line says who is due a notice, without an address" \
+	sh -c "grep 'action=redact' '$SM_MILTERLOG' | tail -n 1 | grep -q 'notice=queued to=sender,security' && ! grep -q '$SEC' '$SM_MILTERLOG'"
+check "the milter logs that the notice was sent" wait_log "$(milter_qid redact): notice sent"
+check "no log line, reply or notice holds the canary after redaction" no_canary_anywhere
 
 # ---------------------------------------------------------------- 3. subject
 deliver "$DATA/leaky-subject.eml" "$EXT"
@@ -138,38 +241,47 @@ strip_ours "$DELIVERED" | sed '/^Subject:/d' >"$SM_TMP/got.3"
 check "everything but the Subject is unchanged" same "$SM_TMP/expect.3" "$SM_TMP/got.3"
 # Sendmail logs a changed header's old value above Milter.LogLevel 8: the
 # .mc sets 8, as secret-milter(8) tells Sendmail sites to
-check "no log line or reply holds the canary after the Subject case" no_canary
+check "no log line, reply or notice holds the canary after the Subject case" no_canary_anywhere
 
 # ---------------------------------------------------------------- 4. reject
 conf_all reject
 check "SIGUSR1 reloads the configuration" milter_reload
 before=$(sm_sink_count)
+nbefore=$(notices)
 send_swaks "$DATA/leaky-multipart.eml" "$EXT"
 check "a secret is refused after the final dot (swaks exit 26)" [ "$SWAKS_RC" -eq 26 ]
 check "the client sees a 5xx with enhanced code 5.7.1" \
 	grep -q '^ *<\*\* *550 5\.7\.1' "$SM_SWAKSOUT"
 check "the reply names the rule id" grep -q '<\*\*.*aws-access-key-id' "$SM_SWAKSOUT"
 check "Sendmail logs the milter's reject" \
-	grep -q 'Milter: data, reject=550 5\.7\.1' "$SS_LOG"
-sleep 1
+	wait_log 'Milter: data, reject=550 5\.7\.1' "$SS_LOG"
+qid=$(milter_qid reject)
+check "a notice about the reject is sent" wait_notice $((nbefore + 1))
+check "to the sender and the security copy" args_are "-G -i -f <> -- $FROM $SEC"
+check "it names the rule, the part and Sendmail's queue id as reference" \
+	notice_names aws-access-key-id 1 "$qid"
+check "it says the message was not delivered and what to do" \
+	sh -c "grep -q 'NOT delivered' '$NMSG' && grep -q 'send the message again' '$NMSG'"
+check "the milter logs the notice as sent under that queue id" wait_log "$qid: notice sent"
 check "nothing was delivered for the rejected message" [ "$(sm_sink_count)" -eq "$before" ]
-check "no log line or reply holds the canary after the reject" no_canary
+check "no log line, reply or notice holds the canary after the reject" no_canary_anywhere
 
 # ---------------------------------------------------------------- 5. quarantine
 conf_all quarantine
 milter_reload
 before=$(sm_sink_count)
+nbefore=$(notices)
 send_swaks "$DATA/leaky-multipart.eml" "$EXT"
 qid=$(queued_as)
 check "a quarantined message is accepted by Sendmail (250 2.0.0 ID Message accepted)" \
 	[ "$SWAKS_RC" -eq 0 -a -n "$qid" ]
-sleep 1
+wait_log "$qid: action=quarantine"
 ss_mailq_quarantine >"$SM_TMP/mailq.5"
 check "mailq -qQ lists it" grep -q "^$qid" "$SM_TMP/mailq.5"
 check "with our reason naming the rule" \
 	grep -q 'QUARANTINE: secret-milter: aws-access-key-id' "$SM_TMP/mailq.5"
 check "Sendmail logs the milter quarantine" \
-	grep -q "$qid: milter=secret-milter, quarantine=secret-milter: aws-access-key-id" "$SS_LOG"
+	wait_log "$qid: milter=secret-milter, quarantine=secret-milter: aws-access-key-id" "$SS_LOG"
 check "Sendmail keeps it as a quarantined queue file (hf$qid)" [ -f "$SS_QUEUE/hf$qid" ]
 check "nothing was delivered for the quarantined message" [ "$(sm_sink_count)" -eq "$before" ]
 json=$(ls "$SM_TMP"/milter/quarantine/*"$qid"*.json 2>/dev/null | head -n 1)
@@ -182,14 +294,24 @@ strip_ours "$DATA/leaky-multipart.eml" >"$SM_TMP/expect.5"
 strip_ours "$eml" >"$SM_TMP/got.5"
 check "the stored .eml is the message as Sendmail passed it (headers rebuilt byte for byte)" \
 	same "$SM_TMP/expect.5" "$SM_TMP/got.5"
-check "no log line, reply or metadata holds the canary after quarantine" no_canary
+check "the store item records that Sendmail holds it (\"mta\": \"sendmail\")" \
+	grep -q '"mta": *"sendmail"' "$json"
+item=$(basename "$json" .json)
+check "a notice about the quarantine is sent" wait_notice $((nbefore + 1))
+check "to the sender and the security copy" args_are "-G -i -f <> -- $FROM $SEC"
+check "it names the rule, the part and the store item as reference" \
+	notice_names aws-access-key-id 1 "$item"
+check "it says the message is held for review" grep -q 'HELD for review' "$NMSG"
+check "the milter log line names the item and the notice" \
+	sh -c "grep '$qid: action=quarantine' '$SM_MILTERLOG' | grep -q 'item=$item notice=queued to=sender,security'"
+check "no log line, reply, notice or metadata holds the canary after quarantine" no_canary_anywhere
 # the operator's way out (secret-milter(8)): unquarantine, then a queue run
 ss_sendmail -Q -qQ -qI"$qid" >"$SM_TMP/release.5" 2>&1
 check "sendmail -Q -qQ -qI<id> takes it out of the quarantine" \
 	grep -q "$qid: unquarantine" "$SS_LOG"
 ss_sendmail -qI"$qid" >>"$SM_TMP/release.5" 2>&1
 sm_wait_sink $((before + 1)) 30
-sleep 1	# a second copy would show up now
+check "then Sendmail's queue is empty: no second copy is on its way" ss_wait_queue_empty 30
 check "and a queue run (sendmail -qI<id>) delivers it, once" \
 	[ "$(sm_sink_count)" -eq $((before + 1)) ]
 ss_mailq_quarantine >"$SM_TMP/mailq.5.after"
@@ -210,15 +332,18 @@ ss_run '$SS_BIN' "\$@"
 EOF
 chmod 755 "$WRAP"
 before=$(sm_sink_count)
+nbefore=$(notices)
 send_swaks "$DATA/leaky-multipart.eml" "$EXT"
 qid=$(queued_as)
-sleep 1
+wait_log "$qid: action=quarantine"
 item=$(basename "$(ls "$SM_TMP"/milter/quarantine/*"$qid"*.json 2>/dev/null | head -n 1)" .json)
 ss_mailq_quarantine >"$SM_TMP/mailq.5b"
 check "a second quarantined message is held by Sendmail and stored" \
 	sh -c "[ -n '$qid' ] && [ -n '$item' ] && grep -q '^$qid' '$SM_TMP/mailq.5b'"
 check "the store item records that Sendmail holds it (\"mta\": \"sendmail\")" \
 	grep -q '"mta": *"sendmail"' "$SM_TMP/milter/quarantine/$item.json"
+wait_notice $((nbefore + 1))
+check "its notice is sent and names the item" notice_names aws-access-key-id 1 "$item"
 SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$SM_TMP/milter/quarantine" release --sendmail "$WRAP" \
 	"$item" >"$SM_TMP/release.5b" 2>&1
 rc=$?
@@ -226,7 +351,7 @@ check "secret-quarantine release takes it out of Sendmail's quarantine (exit 0)"
 check "by unquarantining that very queue file" \
 	sh -c "grep -q 'sendmail-unquarantine queue_id=$qid' '$SM_TMP/release.5b' && grep -q '$qid: unquarantine' '$SS_LOG'"
 sm_wait_sink $((before + 1)) 30
-sleep 2	# a second copy would show up now
+check "then Sendmail's queue is empty: no second copy is on its way" ss_wait_queue_empty 30
 check "and it is delivered exactly once" [ "$(sm_sink_count)" -eq $((before + 1)) ]
 check "the audit log records the release" \
 	grep -q "action=release item=$item result=ok sendmail-unquarantine queue_id=$qid" \
@@ -236,7 +361,64 @@ SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$SM_TMP/milter/quarantine" release --sendmail 
 check "a second release is refused (exit 3)" [ $? -eq 3 ]
 check "the audit log and the tool's output hold no canary" \
 	sh -c "! grep -F -q '$CANARY' '$SM_TMP/milter/quarantine/audit.log' '$SM_TMP/release.5b'"
-check "no log line or reply holds the canary after the release" no_canary
+check "no log line, reply, notice or audit line holds the canary after the release" \
+	no_canary_anywhere
+
+# ---------------------------------------------------------------- 5c. redact + keep
+# KeepRedactedOriginal: the redacted message is delivered, the original
+# kept; secret-quarantine injects it through the wrapper ("-C CF -G -i -f
+# FROM -- RCPT"), a command-line submission that Sendmail's milters do not
+# see, so it arrives in full
+conf_all redact "KeepRedactedOriginal yes"
+check "SIGUSR1 reloads the configuration with KeepRedactedOriginal" milter_reload
+nbefore=$(notices)
+deliver "$DATA/leaky-multipart.eml" "$EXT"
+check "a leaky message is delivered redacted" \
+	sh -c "[ -s '$DELIVERED' ] && grep -F -q '$PLACEHOLDER' '$DELIVERED' && ! grep -F -q '$CANARY' '$DELIVERED'"
+qid=$(milter_qid redact)
+KEPT=$(basename "$(ls "$STORE"/*"$qid"*.json 2>/dev/null | head -n 1)" .json)
+check "its original is kept in the store, named by the queue id" \
+	[ -n "$qid" -a -n "$KEPT" -a -f "$STORE/$KEPT.json" -a -f "$STORE/$KEPT.eml" ]
+check "the kept item's action is redact and it records Sendmail (\"mta\": \"sendmail\")" \
+	sh -c "grep -q '\"action\": *\"redact\"' '$STORE/$KEPT.json' && grep -q '\"mta\": *\"sendmail\"' '$STORE/$KEPT.json'"
+check "the kept .eml is the original, secret and all" grep -F -q "$CANARY" "$STORE/$KEPT.eml"
+check "the delivered X-Secret-Milter header names the item" \
+	grep -q "^X-Secret-Milter: redacted; .*item=$KEPT" "$DELIVERED"
+"$SQ" -d "$STORE" list --json >"$SM_TMP/list.5c" 2>&1
+check "secret-quarantine lists it as delivered-redacted" \
+	sh -c "grep '\"$KEPT\"' '$SM_TMP/list.5c' | grep -q '\"state\":\"delivered-redacted\"'"
+check "a notice about the redaction is sent" wait_notice $((nbefore + 1))
+check "to the sender and the security copy" args_are "-G -i -f <> -- $FROM $SEC"
+check "it names the rule, the part and the item, and offers the release of the original" \
+	sh -c "grep -q 'aws-access-key-id (critical), in part 1' '$NMSG' && grep -q '^ *Reference: $KEPT\$' '$NMSG' && grep -q 'quoting the reference $KEPT' '$NMSG'"
+check "no log line, reply, notice or metadata holds the canary after the kept redaction" \
+	no_canary_anywhere
+before=$(sm_sink_count)
+verdicts=$(grep -c 'action=' "$SM_MILTERLOG")
+SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$STORE" release --sendmail "$WRAP" \
+	"$KEPT" >"$SM_TMP/release.5c" 2>&1
+rc=$?
+check "secret-quarantine releases the kept original (exit 0)" [ "$rc" -eq 0 ]
+check "by injecting it through sendmail(1)" grep -q "^$KEPT: released (sendmail)" "$SM_TMP/release.5c"
+sm_wait_sink $((before + 1)) 30
+check "Sendmail's queue is empty again: nothing more on its way" ss_wait_queue_empty 30
+check "the original is delivered exactly once" [ "$(sm_sink_count)" -eq $((before + 1)) ]
+sm_sink_message "$(sm_sink_latest)" >"$SM_TMP/delivered.5c"
+strip_ours "$DATA/leaky-multipart.eml" >"$SM_TMP/expect.5c"
+strip_ours "$SM_TMP/delivered.5c" >"$SM_TMP/got.5c"
+check "in full: the secret is back" grep -F -q "$CANARY" "$SM_TMP/delivered.5c"
+check "every byte is the original's (apart from Received and X-Secret-Milter)" \
+	same "$SM_TMP/expect.5c" "$SM_TMP/got.5c"
+check "the released mail did not pass the milter again (no new verdict, no notice)" \
+	[ "$(grep -c 'action=' "$SM_MILTERLOG")" -eq "$verdicts" -a "$(notices)" -eq $((nbefore + 1)) ]
+check "the item is now released" grep -q '"state": *"released"' "$STORE/$KEPT.json"
+check "the audit log records the release" \
+	grep -q "action=release item=$KEPT result=ok sendmail\$" "$STORE/audit.log"
+SECM_SENDMAIL_CF=$SS_CF "$SQ" -d "$STORE" release --sendmail "$WRAP" "$KEPT" >/dev/null 2>&1
+check "a second release is refused (exit 3)" [ $? -eq 3 ]
+check "and audited as refused" \
+	grep -q "action=release item=$KEPT result=refused already-released" "$STORE/audit.log"
+check "no log line, notice or audit line holds the canary after the release" no_canary_anywhere
 
 # ---------------------------------------------------------------- 6. large
 # 2.4 MB: the body arrives in ~37 chunks, the scan takes a while and the new
@@ -275,7 +457,7 @@ check "its body is otherwise complete" \
 	sh -c "[ \"\$(grep -c '^line [0-9]* of filler' '$SM_TMP/delivered.6')\" = 40000 ]"
 check "no SMTP reply or protocol trace line holds the canary" \
 	sh -c "! grep -F -q '$CANARY' '$SM_TMP/bs.6'"
-check "no log line holds the canary after the large message" no_canary
+check "no log line or notice holds the canary after the large message" no_canary_anywhere
 
 # ---------------------------------------------------------------- 7. milter down
 check "Sendmail logged no milter error or timeout while the milter ran" \
@@ -296,7 +478,7 @@ check "nothing was delivered while the milter was down" [ "$(sm_sink_count)" -eq
 ss_sendmail -bp >"$SM_TMP/mailq.7" 2>&1
 check "and nothing was queued: the client keeps the message" \
 	grep -q 'queue is empty' "$SM_TMP/mailq.7"
-check "no log line or reply holds the canary with the milter down" no_canary
+check "no log line, reply or notice holds the canary with the milter down" no_canary_anywhere
 
 # ---------------------------------------------------------------- stop
 ss_stop
