@@ -31,6 +31,7 @@
 #include "html_text.h"
 #include "mime_walk.h"
 #include "text_decode.h"
+#include "tnef.h"
 
 #define SNIFF_BYTES ((size_t)64 * 1024)
 
@@ -335,67 +336,38 @@ static int is_opaque(GMimeObject *obj, const char *type)
 	return st == NULL || strcasecmp(st, "certs-only") != 0;
 }
 
-/* tnef_unit - the text runs of a TNEF stream (winmail.dat) as one unit
- * that cannot be redacted in place (no_redact): attachments are stored
- * uncompressed inside it, so their text is found; the compressed RTF body
- * is not decoded.  Bytes that are not text become line ends. */
+/* tnef_text - is a file inside winmail.dat text: the attachment rules */
+static int tnef_text(const char *fn, const unsigned char *p, size_t n)
+{
+	leaf_class cls = classify("application/octet-stream", fn);
+
+	if (cls == LEAF_SNIFF)
+		return n > 0 && looks_text(p, n < SNIFF_BYTES ? n : SNIFF_BYTES,
+					   n > SNIFF_BYTES);
+	return cls == LEAF_TEXT;
+}
+
+/* tnef_unit - the bodies and text attachments of a TNEF stream
+ * (winmail.dat) as no_redact units (tnef.h); a stream that does not parse
+ * is counted unscannable and its text runs are scanned */
 static void tnef_unit(walk_ctx *c, const char *path, const char *type,
 		      const char *fn, secm_cte cte, size_t start, size_t end)
 {
-	secm_buf dec = SECM_BUF_INIT, txt = SECM_BUF_INIT, utf = SECM_BUF_INIT;
-	secm_cs_fallback how;
-	char used[48];
-	secm_unit *u;
-	size_t i, run = 0;
-	unsigned char ch;
+	secm_buf dec = SECM_BUF_INIT;
+	secm_tnef_part tp = { path, type, fn, cte,
+		detect_crlf(c->raw + start, end - start, c->default_crlf),
+		c->in_signed, start, end, tnef_text, &c->alim };
 
-	if (secm_cte_decode(cte, c->raw + start, end - start, &dec, NULL, 0) != 0)
-		goto oom;
-	if (c->max_decoded > 0 && dec.len > c->max_decoded - c->decoded) {
+	if (secm_cte_decode(cte, c->raw + start, end - start, &dec, NULL, 0) != 0) {
+		c->rc = SECM_ENOMEM;
+	} else if (c->max_decoded > 0 && dec.len > c->max_decoded - c->decoded) {
 		set_limit(c, SECM_LIMIT_DECODED, path);
-		goto out;
+	} else {
+		c->decoded += dec.len;
+		if (secm_tnef_units(c->w, &tp, dec.data, dec.len) != 0)
+			c->rc = SECM_ENOMEM;
 	}
-	c->decoded += dec.len;
-	for (i = 0; i < dec.len; i++) {
-		ch = dec.data[i];
-		if (ch >= 0x20 || ch == '\t' || ch == '\n' || ch == '\r') {
-			run++;
-			continue;
-		}
-		/* keep runs long enough to be text, one per line */
-		if (run >= 8 && (secm_buf_append(&txt, dec.data + i - run, run) != 0 ||
-				 secm_buf_append(&txt, "\n", 1) != 0))
-			goto oom;
-		run = 0;
-	}
-	if (run >= 8 && secm_buf_append(&txt, dec.data + i - run, run) != 0)
-		goto oom;
-	if (secm_charset_to_utf8(NULL, txt.data, txt.len, &utf, used, sizeof(used),
-				 &how) != 0 || secm_buf_reserve(&utf, 0) != 0)
-		goto oom;
-	u = new_unit(c->w);
-	if (u == NULL)
-		goto oom;
-	u->kind = SECM_UNIT_BODY;
-	snprintf(u->path, sizeof(u->path), "%s", path);
-	snprintf(u->content_type, sizeof(u->content_type), "%s", type);
-	snprintf(u->filename, sizeof(u->filename), "%s", fn);
-	u->cte = cte;
-	u->crlf = detect_crlf(c->raw + start, end - start, c->default_crlf);
-	u->raw_start = start;
-	u->raw_end = end;
-	u->in_signed = c->in_signed;
-	u->no_redact = 1;
-	u->source = (char *)secm_buf_steal(&utf, &u->source_len);
-	u->text = u->source;
-	u->text_len = u->source_len;
-	goto out;
-oom:
-	c->rc = SECM_ENOMEM;
-out:
 	secm_buf_free(&dec);
-	secm_buf_free(&txt);
-	secm_buf_free(&utf);
 }
 
 /* header_start - offset in raw of obj's first header field (the start of
@@ -627,7 +599,6 @@ static void leaf(walk_ctx *c, GMimeObject *obj, const char *path, int encrypted)
 			   strcmp(type, "application/vnd.ms-tnef") == 0 ||
 			   strcasecmp(fn, "winmail.dat") == 0)) {
 		c->w->tnef++;
-		c->w->unscannable++;
 		tnef_unit(c, path, type, fn, cte, start, end);
 		mark_removable(c, obj, n0, fn, start);
 		return;

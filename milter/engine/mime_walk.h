@@ -23,7 +23,8 @@
  * S/MIME enveloped or opaque-signed), message/partial and TNEF parts are
  * counted so that the policy can apply its own action; units inside a
  * multipart/signed are marked in_signed.  Units are in raw order and do
- * not overlap.
+ * not overlap, except archive and TNEF members, which share the range of
+ * their attachment.
  *
  * Bounds (depth, part count, decoded bytes) are checked during the walk;
  * when one is exceeded the walk stops and reports which one in limit_hit.
@@ -39,7 +40,8 @@ typedef enum secm_unit_kind {
 	SECM_UNIT_SUBJECT = 1,	/* the decoded top-level Subject header */
 	SECM_UNIT_HEADER = 2,	/* another scanned header field (decoded value;
 				   raw range = the whole field, as for Subject) */
-	SECM_UNIT_MEMBER = 3	/* text of an archive member (archive_scan.h):
+	SECM_UNIT_MEMBER = 3	/* text of an archive member (archive_scan.h) or of a
+				   TNEF body or attachment (tnef.h):
 				   raw range = the attachment; no_redact set */
 } secm_unit_kind;
 
@@ -146,8 +148,9 @@ typedef struct secm_walk {
 	unsigned int signed_parts; /* multipart/signed containers */
 	unsigned int partial;	/* message/partial fragments (scanned as text,
 				   but the whole message is never seen) */
-	unsigned int tnef;	/* application/ms-tnef (winmail.dat) parts: only
-				   their uncompressed text runs are scanned */
+	unsigned int tnef;	/* application/ms-tnef (winmail.dat) parts: parsed by
+				   tnef.c (body, RTF body, attachments); a stream
+				   that does not parse falls back to its text runs */
 	/* added for archives (archives, see archive_scan.h): */
 	unsigned int archive_members;	/* archive members seen */
 	unsigned int archive_encrypted;	/* encrypted members (not scanned) */
