@@ -479,9 +479,11 @@ int secm_inspect(const secm_snapshot *snap, const unsigned char *raw,
 	if (res->action == SECM_ACT_REDACT && in_no_redact(&w, res)) {
 		/* an archive member (or other text that cannot be put back)
 		 * cannot be rewritten in place: remove the attachment when
-		 * configured and possible, else hold the message */
-		if (c->archive_fallback != NULL &&
-		    strcmp(c->archive_fallback, "remove") == 0 &&
+		 * configured (or asked for every finding, --redact) and
+		 * possible, else hold the message */
+		if (((c->archive_fallback != NULL &&
+		      strcmp(c->archive_fallback, "remove") == 0) ||
+		     (flags & SECM_INSPECT_FORCE_REDACT)) &&
 		    removable(&w, res)) {
 			rflags |= SECM_REDACT_REMOVE;
 			note = "attachment removed";
