@@ -190,3 +190,15 @@ W2=('From: Sato <sato@example.jp>\r\nTo: Ito <ito@partner.example>\r\nSubject: V
     'MIME-Version: 1.0\r\nContent-Type: text/plain; charset=Shift_JIS\r\n'
     'Content-Transfer-Encoding: 8bit\r\n\r\n').encode()+sj.replace('\n','\r\n').encode('shift_jis')
 open('shift_jis-crlf.eml','wb').write(W2)
+
+# archive-targz.eml (a tar.gz attachment with a credentials file) and
+# carrier-partial.eml (a message/partial fragment) were written by the
+# snippet below; the gzip header's mtime is zeroed so the bytes are stable.
+#   buf = io.BytesIO()
+#   with tarfile.open(fileobj=buf, mode='w:gz', format=tarfile.USTAR_FORMAT) as t:
+#       data = b"[default]\naws_access_key_id = AKIAZ5Q7NQ3H2K4M6P7R\nregion = eu-west-1\n"
+#       ti = tarfile.TarInfo('deploy/credentials'); ti.size = len(data)
+#       ti.mtime = 1795000000; ti.uid = ti.gid = 0; ti.uname = ti.gname = 'root'
+#       t.addfile(ti, io.BytesIO(data))
+#   raw = buf.getvalue(); raw = raw[:4] + b'\0\0\0\0' + raw[8:]
+#   then base64 at 76 columns inside a multipart/mixed message.
