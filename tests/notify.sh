@@ -53,18 +53,7 @@ MTA_LOGS=$SM_PFLOG
 
 CONF=$SM_TMP/secret-milter.conf
 STORE=$SM_TMP/milter/quarantine
-NOTICES=$SM_TMP/notices
-FAKE=$SM_TMP/fake-sendmail
-mkdir -p "$NOTICES"
-cat >"$FAKE" <<EOF
-#!/bin/sh
-# a sendmail(1) stand-in: one .args and one .msg file per notice
-f=$NOTICES/\$(date +%s%N).\$\$
-printf '%s\n' "\$@" >"\$f.args.tmp"
-cat >"\$f.msg"
-mv "\$f.args.tmp" "\$f.args"
-EOF
-chmod 755 "$FAKE"
+notice_setup
 
 # conf ACTION [Key value]... - every external severity does ACTION
 conf() {
@@ -74,44 +63,10 @@ conf() {
 		"NotifySender yes" "NotifyFrom postmaster@secm.test" "$@"
 }
 
-# notices - how many notices the fake sendmail has written
-notices() {
-	ls "$NOTICES"/*.args 2>/dev/null | wc -l | tr -d ' '
-}
 
-# wait_notice N - wait up to 10 s for N notices; NARGS/NMSG: the newest
-wait_notice() {
-	i=0
-	while [ "$(notices)" -lt "$1" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	NARGS=$(ls -t "$NOTICES"/*.args 2>/dev/null | head -n 1)
-	NMSG=${NARGS%.args}.msg
-	[ "$(notices)" -ge "$1" ]
-}
 
-# wait_log TEXT - wait up to 10 s for TEXT in the milter's log (notices are
-# sent by a detached thread, which logs once sendmail(1) has exited)
-wait_log() {
-	i=0
-	while ! grep -q -- "$1" "$SM_MILTERLOG" && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q -- "$1" "$SM_MILTERLOG"
-}
 
-# args_are WORDS - the newest notice's arguments, space-joined
-args_are() {
-	got=$(tr '\n' ' ' <"$NARGS" | sed 's/ $//')
-	[ "$got" = "$*" ] || { sm_log "arguments: $got"; return 1; }
-}
 
-# milter_qid - queue id of the milter's latest line with action $1
-milter_qid() {
-	grep "action=$1" "$SM_MILTERLOG" | tail -n 1 | sed -n 's/.*: \([0-9A-Za-z]*\): action=.*/\1/p'
-}
 
 # no_canary_anywhere - no_canary plus every notice
 no_canary_anywhere() {

@@ -101,54 +101,11 @@ conf_all() {
 }
 
 # ---------------------------------------------------------------- notices
-# a sendmail(1) stand-in for notices: one .msg and one .args file each
-# (.args written last, by rename, so a listed notice is complete)
-NOTICES=$SM_TMP/notices
-FAKE=$SM_TMP/fake-sendmail
-mkdir -p "$NOTICES"
-cat >"$FAKE" <<EOF
-#!/bin/sh
-f=$NOTICES/\$(date +%s%N).\$\$
-printf '%s\n' "\$@" >"\$f.args.tmp"
-cat >"\$f.msg"
-mv "\$f.args.tmp" "\$f.args"
-EOF
-chmod 755 "$FAKE"
+notice_setup
 
-# notices - how many notices the fake sendmail has written
-notices() {
-	ls "$NOTICES"/*.args 2>/dev/null | wc -l | tr -d ' '
-}
 
-# wait_notice N - wait up to 20 s for N notices (a detached thread sends
-# them after eom); NARGS/NMSG: the newest
-wait_notice() {
-	i=0
-	while [ "$(notices)" -lt "$1" ] && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	NARGS=$(ls -t "$NOTICES"/*.args 2>/dev/null | head -n 1)
-	NMSG=${NARGS%.args}.msg
-	[ "$(notices)" -ge "$1" ]
-}
 
-# wait_log TEXT [FILE] - wait up to 20 s for TEXT (a grep pattern) in FILE,
-# by default the milter's log
-wait_log() {
-	i=0
-	while ! grep -q -- "$1" "${2:-$SM_MILTERLOG}" && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	grep -q -- "$1" "${2:-$SM_MILTERLOG}"
-}
 
-# args_are WORDS - the newest notice's arguments, space-joined
-args_are() {
-	got=$(tr '\n' ' ' <"$NARGS" | sed 's/ $//')
-	[ "$got" = "$*" ] || { sm_log "notice arguments: $got"; return 1; }
-}
 
 # notice_names RULE PART REF - the newest notice names the rule, the MIME
 # part and the reference
@@ -157,11 +114,6 @@ notice_names() {
 		grep -q "^ *Reference: $3\$" "$NMSG"
 }
 
-# milter_qid ACTION - queue id of the milter's latest line with ACTION
-milter_qid() {
-	grep "action=$1" "$SM_MILTERLOG" | tail -n 1 |
-		sed -n 's/.*: \([0-9A-Za-z]*\): action=.*/\1/p'
-}
 
 # no_canary_anywhere - no_canary plus every notice, the audit log and
 # secret-quarantine's output
@@ -187,33 +139,13 @@ check "Sendmail logs through the private /dev/log" \
 	grep -q 'starting daemon' "$SS_LOG"
 
 # ---------------------------------------------------------------- 1. clean
-deliver "$DATA/clean.eml" "$EXT"
-check "a clean message is delivered" [ -s "$DELIVERED" ]
-strip_ours "$DATA/clean.eml" >"$SM_TMP/expect.1"
-strip_ours "$DELIVERED" >"$SM_TMP/got.1"
-check "a clean message arrives byte-identical apart from Received and X-Secret-Milter" \
-	same "$SM_TMP/expect.1" "$SM_TMP/got.1"
-check "a clean message gets one X-Secret-Milter header saying clean" \
-	sh -c "[ \"\$(grep -c '^X-Secret-Milter: clean' '$DELIVERED')\" = 1 ]"
+case_clean
 check "the milter logs the clean message as accepted, under Sendmail's queue id" \
 	grep -Eq ': [0-9A-Za-z]{14}: action=accept' "$SM_MILTERLOG"
 check "no log line or reply holds the canary after the clean message" no_canary
 
 # ---------------------------------------------------------------- 2. redact
-deliver "$DATA/leaky-multipart.eml" "$EXT"
-check "a leaky multipart message is delivered" [ -s "$DELIVERED" ]
-check "the delivered message no longer holds the secret" \
-	sh -c "! grep -F -q '$CANARY' '$DELIVERED'"
-check "the secret is replaced by [REDACTED:aws-access-key-id]" \
-	grep -F -q "$PLACEHOLDER" "$DELIVERED"
-strip_ours "$DATA/leaky-multipart.eml" | sed "s/$CANARY/$PLACEHOLDER/" >"$SM_TMP/expect.2"
-strip_ours "$DELIVERED" >"$SM_TMP/got.2"
-check "every other byte (headers, the attachment part) is identical" \
-	same "$SM_TMP/expect.2" "$SM_TMP/got.2"
-check "the sender's forged X-Secret-Milter header is replaced by exactly one of ours" \
-	sh -c "[ \"\$(grep -c '^X-Secret-Milter:' '$DELIVERED')\" = 1 ] && grep -q '^X-Secret-Milter: redact' '$DELIVERED'"
-check "the milter log names the rule and the part" \
-	grep -q 'action=redact rules=[^ ]*aws-access-key-id.* parts=1' "$SM_MILTERLOG"
+case_redact
 check "a notice about the redaction is handed to the fake sendmail(1)" wait_notice 1
 check "the clean message before it caused none (one notice in all)" [ "$(notices)" -eq 1 ]
 check "the notice goes to the sender and the security copy, from <>, as a gateway submission" \
