@@ -304,10 +304,10 @@ static void set_limit(arch_ctx *x, const char *path)
 	snprintf(x->w->limit_path, sizeof(x->w->limit_path), "%s", path);
 }
 
-/* member_path - "prefix/name" into out, control bytes as '?', cut at a
- * UTF-8 character boundary to fit */
-static void member_path(char *out, size_t outlen, const char *prefix,
-			const char *name)
+/* secm_member_path - "prefix/name" into out, control bytes as '?', cut at
+ * a UTF-8 character boundary to fit (archive and TNEF member unit paths) */
+void secm_member_path(char *out, size_t outlen, const char *prefix,
+		      const char *name)
 {
 	size_t n;
 
@@ -487,7 +487,7 @@ static void read_archive(arch_ctx *x, const unsigned char *data, size_t len,
 			x->w->unscannable++;
 			continue;
 		}
-		member_path(path, sizeof(path), prefix, m);
+		secm_member_path(path, sizeof(path), prefix, m);
 		nested = ends_with(m, arch_exts);
 		want = ooxml ? ooxml_text_part(m) : 1;
 		if (ooxml && !want && !nested)

@@ -84,4 +84,9 @@ int secm_archive_units(secm_walk *w, const char *path, const char *type,
  * entities decoded, block ends as line ends).  0 or SECM_ENOMEM. */
 int secm_xml_text(const char *p, size_t len, secm_buf *out);
 
+/* secm_member_path - "prefix/name" into out (outlen bytes), control bytes
+ * as '?', cut at a UTF-8 character boundary to fit */
+void secm_member_path(char *out, size_t outlen, const char *prefix,
+		      const char *name);
+
 #endif

@@ -349,23 +349,6 @@ static int to_utf8(const tnef_doc *d, const val *v, secm_buf *out)
 				    trim_nul(v), out, used, sizeof(used), &how);
 }
 
-/* unit_path - "prefix/name" into out, control bytes as '?', cut at a
- * UTF-8 character boundary to fit */
-static void unit_path(char *out, size_t outlen, const char *prefix,
-		      const char *name)
-{
-	size_t n;
-
-	snprintf(out, outlen, "%s/%s", prefix, name);
-	n = strlen(out);
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
-	}
-	n = secm_utf8_valid_prefix((const unsigned char *)out, n);
-	out[n] = '\0';
-}
-
 /* add - append a member unit; utf (UTF-8 text) is taken over; html: render
  * it as HTML.  0 or SECM_ENOMEM */
 static int add(secm_walk *w, const secm_tnef_part *tp, const char *prefix,
@@ -381,7 +364,7 @@ static int add(secm_walk *w, const secm_tnef_part *tp, const char *prefix,
 	memset(u, 0, sizeof(*u));
 	u->kind = SECM_UNIT_MEMBER;
 	u->no_redact = 1;
-	unit_path(u->path, sizeof(u->path), prefix, name);
+	secm_member_path(u->path, sizeof(u->path), prefix, name);
 	snprintf(u->content_type, sizeof(u->content_type), "%s", ctype);
 	snprintf(u->filename, sizeof(u->filename), "%s", name);
 	u->cte = tp->cte;
@@ -473,7 +456,7 @@ static int attachment(secm_walk *w, const secm_tnef_part *tp,
 	}
 	lower_copy(low, sizeof(low), fn);
 	if (secm_archive_wanted("application/octet-stream", low)) {
-		unit_path(path, sizeof(path), prefix, fn);
+		secm_member_path(path, sizeof(path), prefix, fn);
 		n0 = w->n;
 		rc = secm_archive_units(w, path, "application/octet-stream", fn,
 					data->p, data->n, tp->raw_start,
@@ -529,7 +512,7 @@ static int emit(secm_walk *w, const secm_tnef_part *tp, const tnef_doc *d)
 			 tp->filename : "winmail.dat";
 	int rc = SECM_OK;
 
-	unit_path(prefix, sizeof(prefix), tp->path, fn);
+	secm_member_path(prefix, sizeof(prefix), tp->path, fn);
 	if (d->prbody.set) {
 		rc = to_utf8(d, &d->prbody, &b);
 		if (rc == 0)
