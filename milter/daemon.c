@@ -20,6 +20,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -370,6 +372,22 @@ int secm_daemon_start_reloader(void (*fn)(void *), void *arg,
 		free(r);
 		snprintf(why, whylen, "reload thread: %s", strerror(rc));
 		return EX_OSERR;
+	}
+	return 0;
+}
+
+/* secm_daemon_no_core_dumps - no core file, not dumpable (see daemon.h) */
+int secm_daemon_no_core_dumps(char *why, size_t whylen)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0) {
+		snprintf(why, whylen, "setrlimit(RLIMIT_CORE): %s", strerror(errno));
+		return -1;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+		snprintf(why, whylen, "prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+		return -1;
 	}
 	return 0;
 }

@@ -58,4 +58,10 @@ void secm_daemon_block_signals(void);
 int secm_daemon_start_reloader(void (*fn)(void *), void *arg,
 			       char *why, size_t whylen);
 
+/* secm_daemon_no_core_dumps - the process holds mail with secrets in it:
+ * no core file (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0, which
+ * also keeps other processes of the same user from reading its memory);
+ * 0, or -1 with why */
+int secm_daemon_no_core_dumps(char *why, size_t whylen);
+
 #endif

@@ -99,6 +99,11 @@ static int run_daemon(secm_snapshot *snap, const secm_options *o)
 	rc = secm_daemon_lookup_user(user, &ids, why, sizeof(why));
 	if (rc != 0)
 		goto fail_unref;
+	/* before any mail is read: a core dump would hold message bytes */
+	if (secm_daemon_no_core_dumps(why, sizeof(why)) != 0) {
+		rc = EX_OSERR;
+		goto fail_unref;
+	}
 	if (secm_glue_register(snap) != 0) {
 		rc = EX_SOFTWARE;
 		snprintf(why, sizeof(why), "smfi_register failed");

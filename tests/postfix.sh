@@ -77,6 +77,8 @@ fi
 sm_log "temp dir $SM_TMP, smtp $SM_SMTPPORT, sink $SM_SINKPORT, milter $SM_MILTERPORT"
 check "secret-milter writes its pid file" \
 	[ "$(cat "$SM_TMP/milter/secret-milter.pid" 2>/dev/null)" = "$SM_MILTERPID" ]
+check "secret-milter can leave no core dump (core file size limit 0)" \
+	grep -Eq '^Max core file size +0 +0 ' "/proc/$SM_MILTERPID/limits"
 
 # ---------------------------------------------------------------- 1. clean
 case_clean

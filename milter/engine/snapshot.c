@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,17 +31,30 @@ static int running_from_build(void)
 	return strncmp(exe, SECM_BUILDDIR, blen) == 0 && exe[blen] == '/';
 }
 
-/* secm_default_pattern_dir - the installed patterns, or the source tree's
- * when run from a build (or when nothing is installed yet) */
-const char *secm_default_pattern_dir(void)
+static pthread_once_t default_dir_once = PTHREAD_ONCE_INIT;
+static const char *default_dir;	/* set once, then only read */
+
+/* find_default_dir - decide the built-in pattern directory (run once, at
+ * the first load: before privileges and core dumps are dropped, while
+ * /proc/self/exe can still be read) */
+static void find_default_dir(void)
 {
 	struct stat st;
 
 	if (running_from_build())
-		return SECM_SRC_PATTERNDIR;
-	if (stat(SECM_PATTERNDIR, &st) == 0 && S_ISDIR(st.st_mode))
-		return SECM_PATTERNDIR;
-	return SECM_SRC_PATTERNDIR;
+		default_dir = SECM_SRC_PATTERNDIR;
+	else if (stat(SECM_PATTERNDIR, &st) == 0 && S_ISDIR(st.st_mode))
+		default_dir = SECM_PATTERNDIR;
+	else
+		default_dir = SECM_SRC_PATTERNDIR;
+}
+
+/* secm_default_pattern_dir - the installed patterns, or the source tree's
+ * when run from a build (or when nothing is installed yet) */
+const char *secm_default_pattern_dir(void)
+{
+	pthread_once(&default_dir_once, find_default_dir);
+	return default_dir;
 }
 
 /* secm_snapshot_build - config (NULL = defaults), rules, fingerprint key */
