@@ -150,6 +150,13 @@ static int set_domains(const secm_cfg_key *k, void *base, const char *value,
 			wl = strcspn(p, ", \t");
 			if (wl == 0)
 				break;
+			if (wl == 4 && strncasecmp(p, "none", 4) == 0) {
+				/* "none" alone means the empty list; in a list
+				 * it would be read back as that by -n */
+				snprintf(why, len, "\"none\" cannot be part of a list of domains");
+				rc = SECM_ECONFIG;
+				goto fail;
+			}
 			if (!domain_ok(p, wl)) {
 				snprintf(why, len, "bad domain \"%.*s\": expected a domain name such as example.com",
 					 (int)(wl > 64 ? 64 : wl), p);

@@ -162,6 +162,24 @@ static int keywords_hit(const scanner *sc, const secm_rule *r)
 	return 0;
 }
 
+/* in_placeholder - 1 when text[at] lies inside a "[REDACTED:rule-id]"
+ * placeholder that redaction wrote: its rule id ("...-access-token") must
+ * not become the key of a new match, or redacting twice would differ from
+ * redacting once */
+static int in_placeholder(const char *text, size_t at)
+{
+	static const char tag[] = "[REDACTED:";
+	size_t i, lo = at > 80 ? at - 80 : 0;
+
+	for (i = at + 1; i-- > lo;) {
+		if (text[i] == ']' && i < at)
+			return 0;	/* a placeholder closed before at */
+		if (text[i] == '[')
+			return at - i < 80 && strncmp(text + i, tag, sizeof(tag) - 1) == 0;
+	}
+	return 0;
+}
+
 /* utf8_step - bytes to skip to pass the character at text[off]: its
  * length when it is a well-formed UTF-8 sequence, else 1 */
 static size_t utf8_step(const char *text, size_t len, size_t off)
@@ -425,6 +443,8 @@ static int scan_rule(scanner *sc, size_t ri, const window *win, size_t nwin,
 					off = s0 + utf8_step(sc->text, sc->len, s0);
 			}
 			if (ss == PCRE2_UNSET || se <= ss || se > sc->len)
+				continue;
+			if (in_placeholder(sc->text, s0))
 				continue;
 			if (!secm_rule_validate_at(r, sc->text, sc->len, ss, se))
 				continue;

@@ -4,8 +4,9 @@
 # The seeds are committed; this script documents how each one was made and
 # rebuilds them (run it from anywhere; it writes next to itself).  Seeds
 # are small and each one aims at one tricky corner of the MIME walk,
-# decoding, scan or redaction (seeds/inspect/*.eml), or of the pattern
-# loader (seeds/patterns/*.yml).  Files named crash-*.eml (crashes) and
+# decoding, scan or redaction (seeds/inspect/*.eml), of the pattern
+# loader (seeds/patterns/*.yml) or of the config parser
+# (seeds/config/*.conf).  Files named crash-* (crashes) and
 # finding-*.eml (broken properties, e.g. under SECM_FUZZ_RESCAN=1) are
 # reproducers found by fuzzing; this script never writes or deletes them.
 #
@@ -16,6 +17,7 @@ import base64
 import binascii
 import os
 import quopri
+import re
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AWS = b"AKIAZK5IBZBF3I5LDQYU"
@@ -181,11 +183,96 @@ def patterns_seeds():
     yield "bom-crlf.yml", b"\xef\xbb\xbf" + good.replace(b"\n", b"\r\n")
 
 
+def config_seeds():
+    """good and broken configuration files for fuzz_config"""
+    sample_path = os.path.join(HERE, "..", "..", "conf", "secret-milter.conf")
+    with open(sample_path, "rb") as f:
+        sample = f.read()
+    yield "sample.conf", sample
+    # every key of the sample uncommented: a full file with all defaults
+    yield "sample-uncommented.conf", b"".join(
+        line[1:] + b"\n" for line in sample.splitlines()
+        if re.match(rb"#[A-Z][A-Za-z]+ ", line))
+    # the good file of tests/unit/test_config.c
+    yield "unit-good.conf", (
+        b"# a comment line\n\n   # an indented comment\n"
+        b"socket   unix:/run/secret-milter/milter.sock\n"
+        b"PIDFILE /run/secret-milter.pid   # trailing comment\n"
+        b"UserID\tsecmilter:secmilter\nSyslog no\r\nSyslogFacility LOCAL3\n"
+        b"LogClean yes\nTemporaryDirectory /var/spool/secret-milter/tmp\n"
+        b"SpoolThreshold 256K\nMaximumMessageSize 0\n"
+        b"PatternDirectory /etc/secret-milter/patterns\nPcreMatchLimit 5000\n"
+        b"PcreDepthLimit 700\nMaximumMimeDepth 8\nMaximumMimeParts 200\n"
+        b"MaximumDecodedSize 16M\nOnMimeDepth reject\nOnMimeParts accept\n"
+        b"OnDecodedSize tag\nOnMessageSize quarantine\nOnFailure TEMPFAIL\n"
+        b"InternalDomains Example.COM, example.org   corp.example\n"
+        b"ExternalActionCritical quarantine\nExternalActionLow accept\n"
+        b"InternalActionCritical reject\nInternalActionMedium redact\n"
+        b"RejectText Sorry, credentials found (ticket#123)  # a comment\n"
+        b"QuarantineDirectory /srv/quarantine\n"
+        b"FingerprintKeyFile /etc/secret-milter/fp.key\n"
+        b"HeaderName X-Credential-Scan\n")
+    yield "unit-unset-words.conf", (
+        b"PidFile None\nUserID none\nPatternDirectory builtin\n"
+        b"FingerprintKeyFile none\nInternalDomains none\n")
+    # what tests/lib.sh (sm_milter_config) and tests/golden.sh write
+    yield "integration.conf", (
+        b"# secret-milter test config\nSocket inet:30125@127.0.0.1\n"
+        b"PidFile /tmp/sm.1/milter/secret-milter.pid\nSyslog no\nLogClean yes\n"
+        b"TemporaryDirectory /tmp/sm.1/milter\n"
+        b"QuarantineDirectory /tmp/sm.1/milter/quarantine\n"
+        b"InternalDomains secm.test\nExternalActionCritical redact\n"
+        b"ExternalActionHigh redact\nExternalActionMedium redact\n"
+        b"InternalActionCritical redact\nInternalActionHigh redact\n")
+    yield "golden.conf", (b"FingerprintKeyFile /tmp/golden.1/key\n"
+                          b"PatternDirectory /work/main/patterns\n")
+    yield "notify.conf", (
+        b"NotifySender yes\nNotifyOn reject,quarantine,redact\n"
+        b"NotifyFrom postmaster@example.org\nNotifySecurityCopy sec@example.org\n"
+        b"NotifyLanguage ja\nSendmailCommand /usr/sbin/sendmail -t -i\n"
+        b"KeepRedactedOriginal yes\nSocket inet6:8899@[::1]\n")
+    yield "empty.conf", b""
+    yield "comments-only.conf", b"# nothing\n\n   \t# more\n#Socket inet:1@x\n"
+    yield "no-final-newline.conf", b"Syslog no\nLogClean yes"
+    yield "crlf.conf", b"Syslog no\r\nLogClean yes\r\nHeaderName X-A\r\n"
+    # broken files, one error each (the error rows of test_config.c)
+    for name, data in (
+            ("bad-unknown-key.conf", b"Syslog yes\nSysLogg no\n"),
+            ("bad-duplicate.conf", b"# c\nSocket inet:1@localhost\nSOCKET inet:2@localhost\n"),
+            ("bad-missing-value.conf", b"LogClean   # yes\n"),
+            ("bad-boolean.conf", b"\n\nSyslog maybe\n"),
+            ("bad-integer.conf", b"PcreMatchLimit 99999999999999999999999\n"),
+            ("bad-range.conf", b"MaximumMimeDepth 1001\n"),
+            ("bad-size.conf", b"SpoolThreshold 10MB\nMaximumMessageSize 99999999999G\n"),
+            ("bad-action.conf", b"OnFailure redact\n"),
+            ("bad-socket.conf", b"Socket inet:70000@localhost\n"),
+            ("bad-unix-socket.conf", b"Socket unix:milter.sock\n"),
+            ("bad-path.conf", b"QuarantineDirectory quarantine\n"),
+            ("bad-user.conf", b"UserID milter:\n"),
+            ("bad-facility.conf", b"SyslogFacility kern\n"),
+            ("bad-domain.conf", b"InternalDomains example.com, @example.org\n"),
+            ("bad-65-domains.conf", b"InternalDomains " + b" ".join(
+                b"d%d.example" % i for i in range(65)) + b"\n"),
+            ("bad-reject-text.conf", b"RejectText Nachricht zur\xc3\xbcckgewiesen\n"),
+            ("bad-header.conf", b"HeaderName X-Scan:\n"),
+            ("bad-nul.conf", b"Syslog yes\nLogClean y\x00es\n"),
+            ("bad-notify-on.conf", b"NotifyOn reject,,bounce\n"),
+            ("bad-address.conf", b"NotifyFrom <postmaster@example.org>\n"),
+            ("bad-command.conf", b"SendmailCommand sendmail -t\n"),
+            ("long-line.conf", b"RejectText " + b"A" * 5000 + b"\n"),
+            ("long-key.conf", b"K" * 3000 + b" v\n"),
+            ("max-domains.conf", b"InternalDomains " + b",".join(
+                b"%02d" % i + b"a" * 60 + b".example" for i in range(64)) + b"\n")):
+        yield name, data
+
+
 def main():
     for name, data in inspect_seeds():
         write("inspect", name, data)
     for name, data in patterns_seeds():
         write("patterns", name, data)
+    for name, data in config_seeds():
+        write("config", name, data)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,11 @@
 # one check: it passes when the program replays every input without a
 # crash, a broken invariant or an input slower than SECM_REPLAY_SECONDS
 # (default 60).  One more group re-inspects every redacted message and
-# wants no findings left (SECM_FUZZ_RESCAN, see fuzz_inspect.c).  Uses top_srcdir/top_builddir from tests/tests.am.
+# wants no findings left (SECM_FUZZ_RESCAN, see fuzz_inspect.c).
+# replay_config: the config seeds (good and broken files, the configs the
+# tests write; not the open finding-*.conf) and conf/secret-milter.conf.  Crash reproducers saved as
+# seeds/<target>/crash-* are replayed with their group.  Uses
+# top_srcdir/top_builddir from tests/tests.am.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -18,7 +22,7 @@ seeds="$top_srcdir/tests/fuzz/seeds"
 corpus="${SECM_CORPUS:-$top_srcdir/../shared/corpus/mail}"
 limit="${SECM_REPLAY_SECONDS:-60}"
 
-for p in replay_inspect replay_patterns; do
+for p in replay_inspect replay_patterns replay_config; do
 	if [ ! -x "$fuzz/$p" ]; then
 		echo "# $fuzz/$p not built (make check builds it)"
 		exit 99
@@ -71,6 +75,12 @@ unset SECM_FUZZ_RESCAN
 group "patterns seeds" replay_patterns "$seeds/patterns"
 group "patterns shipped" replay_patterns "$top_srcdir"/patterns/*.yml
 group "patterns unit fixtures" replay_patterns "$top_srcdir/tests/unit/data/rules"
+
+# finding-*.conf break a property of fuzz_config.c that is still open
+# (see its header); they join this group when config.c is fixed
+find "$seeds/config" -type f ! -name 'finding-*' | LC_ALL=C sort > "$tmp/config"
+echo "$top_srcdir/conf/secret-milter.conf" >> "$tmp/config"
+group "config seeds and the sample file" replay_config -l "$tmp/config"
 
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
