@@ -14,11 +14,16 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${SECRET_MILTER:=${top_builddir:-$top_srcdir}/milter/secret-milter}"
 : "${DETECT_MIN_RECALL:=99}"
-command -v python3 >/dev/null 2>&1 || { echo "check.sh: no python3, skipped"; exit 77; }
-python3 -c 'import yaml' 2>/dev/null || { echo "check.sh: no PyYAML (python3-yaml), skipped"; exit 77; }
+# the first python3 that has PyYAML: the one on PATH (it may be a private
+# install without it), else Debian's with python3-yaml
+py=""
+for c in python3 /usr/bin/python3; do
+	command -v "$c" >/dev/null 2>&1 && "$c" -c 'import yaml' 2>/dev/null && { py=$c; break; }
+done
+[ -n "$py" ] || { echo "check.sh: no python3 with PyYAML (python3-yaml), skipped"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/secm-detect.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
-python3 "$top_srcdir/tests/detect/measure.py" \
+"$py" "$top_srcdir/tests/detect/measure.py" \
 	--scanner "$SECRET_MILTER" --patterns "$top_srcdir/patterns" \
 	--generate "$tmp/corpus" --per-rule 3 --seed 1 \
 	--negatives "$top_srcdir/tests/detect/negatives" \
