@@ -35,4 +35,9 @@ static inline void secm_fuzz_fail_if(int failed, const char *what,
 	abort();
 }
 
+/* secm_fuzz_tmpfile - the process's temporary file (fuzz_tmpfile.c) with
+ * data as its content; returns its path, ending in suffix */
+const char *secm_fuzz_tmpfile(const char *tag, const char *suffix,
+			      const void *data, size_t size);
+
 #endif

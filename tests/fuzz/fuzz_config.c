@@ -37,59 +37,6 @@
 #include "error.h"
 #include "fuzz.h"
 
-static int tmp_fd = -1;		/* the temporary config file */
-static char tmp_path[4096];
-
-/* remove_tmp - atexit hook: delete the temporary file */
-static void remove_tmp(void)
-{
-	if (tmp_fd >= 0) {
-		close(tmp_fd);
-		unlink(tmp_path);
-		tmp_fd = -1;
-	}
-}
-
-/* open_tmp - create the temporary *.conf file on first use; aborts when
- * that is impossible (a harness setup error, not a finding) */
-static void open_tmp(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	if (tmp_fd >= 0)
-		return;
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	snprintf(tmp_path, sizeof(tmp_path), "%s/secm-fuzz-config-XXXXXX.conf", dir);
-	tmp_fd = mkstemps(tmp_path, 5);
-	if (tmp_fd < 0) {
-		perror("fuzz_config: mkstemps");
-		abort();
-	}
-	atexit(remove_tmp);
-}
-
-/* write_tmp - replace the temporary file's content with data */
-static void write_tmp(const void *data, size_t size)
-{
-	const unsigned char *p = data;
-	size_t done = 0;
-
-	if (ftruncate(tmp_fd, 0) != 0) {
-		perror("fuzz_config: ftruncate");
-		abort();
-	}
-	while (done < size) {
-		ssize_t n = pwrite(tmp_fd, p + done, size - done, (off_t)done);
-
-		if (n <= 0) {
-			perror("fuzz_config: pwrite");
-			abort();
-		}
-		done += (size_t)n;
-	}
-}
-
 /* count_lines - lines getline() sees in data (a last line without '\n'
  * counts) */
 static unsigned long count_lines(const uint8_t *data, size_t size)
@@ -222,6 +169,7 @@ static void check_round_trip(const secm_config *c)
 {
 	secm_config again;
 	secm_error err;
+	const char *path;
 	char *first, *second;
 	size_t len1, len2;
 	int rc;
@@ -231,9 +179,9 @@ static void check_round_trip(const secm_config *c)
 	secm_fuzz_check(count_char(first, len1, '\n') == secm_config_key_count() &&
 			len1 > 0 && first[len1 - 1] == '\n',
 			"the dump has one line per key");
-	write_tmp(first, len1);
+	path = secm_fuzz_tmpfile("config", ".conf", first, len1);
 	secm_error_clear(&err);
-	rc = secm_config_load(tmp_path, &again, &err);
+	rc = secm_config_load(path, &again, &err);
 	if (rc != SECM_OK)
 		fprintf(stderr, "fuzz_config: reloading the dump failed at line %lu"
 			" (key %s): %s\n", err.line, err.key, err.text);
@@ -266,14 +214,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	secm_config c;
 	secm_error err;
+	const char *path;
 	int rc;
 
-	open_tmp();
-	write_tmp(data, size);
+	path = secm_fuzz_tmpfile("config", ".conf", data, size);
 	secm_error_clear(&err);
 	/* garbage in c: secm_config_load must not read what it fills */
 	memset(&c, 0xa5, sizeof(c));
-	rc = secm_config_load(tmp_path, &c, &err);
+	rc = secm_config_load(path, &c, &err);
 	if (getenv("SECM_FUZZ_DEBUG") != NULL)
 		fprintf(stderr, "fuzz_config: status=%d line=%lu key=%s\n", rc,
 			err.line, err.key);

@@ -26,58 +26,6 @@
 #include "rules.h"
 #include "scan.h"
 
-static int tmp_fd = -1;		/* the temporary pattern file */
-static char tmp_path[4096];
-
-/* remove_tmp - atexit hook: delete the temporary file */
-static void remove_tmp(void)
-{
-	if (tmp_fd >= 0) {
-		close(tmp_fd);
-		unlink(tmp_path);
-		tmp_fd = -1;
-	}
-}
-
-/* open_tmp - create the temporary *.yml file on first use; aborts when
- * that is impossible (a harness setup error, not a finding) */
-static void open_tmp(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	if (tmp_fd >= 0)
-		return;
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	snprintf(tmp_path, sizeof(tmp_path), "%s/secm-fuzz-patterns-XXXXXX.yml", dir);
-	tmp_fd = mkstemps(tmp_path, 4);
-	if (tmp_fd < 0) {
-		perror("fuzz_patterns: mkstemps");
-		abort();
-	}
-	atexit(remove_tmp);
-}
-
-/* write_tmp - replace the temporary file's content with data */
-static void write_tmp(const uint8_t *data, size_t size)
-{
-	size_t done = 0;
-
-	if (ftruncate(tmp_fd, 0) != 0) {
-		perror("fuzz_patterns: ftruncate");
-		abort();
-	}
-	while (done < size) {
-		ssize_t n = pwrite(tmp_fd, data + done, size - done, (off_t)done);
-
-		if (n <= 0) {
-			perror("fuzz_patterns: pwrite");
-			abort();
-		}
-		done += (size_t)n;
-	}
-}
-
 /* check_rule - accessors of one loaded rule return sane values */
 static void check_rule(const secm_rule *r)
 {
@@ -142,13 +90,14 @@ out:
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* a non-NULL sentinel: rules.h promises *out is NULL on failure */
-	secm_ruleset *rs = (secm_ruleset *)&tmp_fd;
+	static int sentinel;
+	secm_ruleset *rs = (secm_ruleset *)(void *)&sentinel;
 	secm_error err;
+	const char *path;
 	int rc;
 
-	open_tmp();
-	write_tmp(data, size);
-	rc = secm_ruleset_load_file(tmp_path, NULL, &rs, &err);
+	path = secm_fuzz_tmpfile("patterns", ".yml", data, size);
+	rc = secm_ruleset_load_file(path, NULL, &rs, &err);
 	if (rc == SECM_OK) {
 		secm_fuzz_check(rs != NULL, "success returns a rule set");
 		exercise(rs);
