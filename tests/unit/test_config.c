@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "check_tmpdir.h"
 #include "config.h"
 #include "config_table.h"
 
@@ -816,18 +817,5 @@ static Suite *config_suite(void)
 /* main - run the suite in a private temporary directory */
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-	char cmd[600];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 99;
-	sr = srunner_create(config_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed == 0 ? 0 : 1;
+	return secm_check_in_tmpdir(config_suite(), tmpdir);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_tmpdir.h"
 #include "error.h"
 #include "log.h"
 
@@ -209,18 +210,5 @@ static Suite *log_suite(void)
 /* main - run the suite in a private temporary directory */
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-	char cmd[600];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 99;
-	sr = srunner_create(log_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed == 0 ? 0 : 1;
+	return secm_check_in_tmpdir(log_suite(), tmpdir);
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check_tmpdir.h"
 #include "quarantine.h"
 
 #define CANARY "AKIAQUARANTINECANARY7"
@@ -284,18 +285,5 @@ static Suite *quarantine_suite(void)
 /* main - run the suite in a private temporary directory */
 int main(void)
 {
-	SRunner *sr;
-	int failed;
-	char cmd[600];
-
-	if (mkdtemp(tmpdir) == NULL)
-		return 99;
-	sr = srunner_create(quarantine_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		failed++;
-	return failed == 0 ? 0 : 1;
+	return secm_check_in_tmpdir(quarantine_suite(), tmpdir);
 }
