@@ -190,3 +190,17 @@ case_redact() {
 	check "the milter log names the rule and the part" \
 		grep -q 'action=redact rules=[^ ]*aws-access-key-id.* parts=1' "$SM_MILTERLOG"
 }
+
+# case_subject - a secret in the Subject is redacted there and nothing else
+# changes
+case_subject() {
+	deliver "$DATA/leaky-subject.eml" "$EXT"
+	check "a message with a secret in its Subject is delivered" [ -s "$DELIVERED" ]
+	check "the Subject is redacted" \
+		sh -c "grep '^Subject:' '$DELIVERED' | grep -F -q '$PLACEHOLDER'"
+	check "the secret is nowhere in the delivered message" \
+		sh -c "! grep -F -q '$CANARY' '$DELIVERED'"
+	strip_ours "$DATA/leaky-subject.eml" | sed '/^Subject:/d' >"$SM_TMP/expect.3"
+	strip_ours "$DELIVERED" | sed '/^Subject:/d' >"$SM_TMP/got.3"
+	check "everything but the Subject is unchanged" same "$SM_TMP/expect.3" "$SM_TMP/got.3"
+}
